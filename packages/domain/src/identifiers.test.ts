@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { formatKronor } from './money.ts';
 import {
   isValidPersonnummer,
   parseMunicipalityCode,
   parseOrganisationNumber,
   parsePersonnummer,
 } from './identifiers.ts';
+import { formatKronor } from './money.ts';
 
 describe('personnummer', () => {
   it('accepts the documented example in 10-digit form and stores 12 digits', () => {

@@ -1,0 +1,73 @@
+import { sql, type Transaction } from 'kysely';
+import type { PlatformDb } from '../connection.ts';
+import type { PlatformTables } from '../schema.ts';
+
+export const OUTBOX_CHANNEL = 'samverkan_outbox';
+
+export interface OutboxMessage {
+  municipalityCode: string;
+  queue: string;
+  jobName: string;
+  /** Deterministic business key: the same event always gets the same id. */
+  jobId: string;
+  payload: Record<string, unknown>;
+}
+
+/**
+ * Records a job in the same transaction as the change that causes it. The NOTIFY is delivered
+ * only if the transaction commits, so the relay wakes for committed work only. Writing the same
+ * jobId twice is a no-op (the first event wins).
+ */
+export async function insertOutbox(db: PlatformDb, message: OutboxMessage): Promise<void> {
+  await db
+    .insertInto('outbox')
+    .values({ ...message, payload: JSON.stringify(message.payload) })
+    .onConflict((oc) => oc.column('jobId').doNothing())
+    .execute();
+  await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, ${message.queue})`.execute(db);
+}
+
+export interface PendingOutboxRow {
+  outboxId: number;
+  municipalityCode: string;
+  queue: string;
+  jobName: string;
+  jobId: string;
+  payload: Record<string, unknown>;
+}
+
+/** Locks a batch of unsent rows; concurrent relays skip each other's rows. */
+export function lockPendingOutbox(trx: Transaction<PlatformTables>, limit: number): Promise<PendingOutboxRow[]> {
+  return trx
+    .selectFrom('outbox')
+    .select(['outboxId', 'municipalityCode', 'queue', 'jobName', 'jobId', 'payload'])
+    .where('sentAt', 'is', null)
+    .orderBy('outboxId')
+    .limit(limit)
+    .forUpdate()
+    .skipLocked()
+    .execute();
+}
+
+export async function markOutboxSent(trx: Transaction<PlatformTables>, ids: number[]): Promise<void> {
+  if (ids.length === 0) return;
+  await trx.updateTable('outbox').set({ sentAt: new Date() }).where('outboxId', 'in', ids).execute();
+}
+
+export async function markOutboxFailed(trx: Transaction<PlatformTables>, ids: number[], error: string): Promise<void> {
+  if (ids.length === 0) return;
+  await trx
+    .updateTable('outbox')
+    .set((eb) => ({ attempts: eb('attempts', '+', 1), lastError: error.slice(0, 1000) }))
+    .where('outboxId', 'in', ids)
+    .execute();
+}
+
+export async function countPendingOutbox(db: PlatformDb): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('sentAt', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}

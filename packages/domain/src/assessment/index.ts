@@ -1,0 +1,2 @@
+export * from './assess-application.ts';
+export * from './types.ts';
