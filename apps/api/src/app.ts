@@ -6,11 +6,14 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
+import type { RegisterGateway } from '@samverkan/registers';
 import type { ApiConfig } from './config.ts';
 import { auth } from './plugins/auth.ts';
 import { problemDetails } from './plugins/problem-details.ts';
 import { registerOperations, type RouteTable } from './routing.ts';
+import { applicationRoutes } from './routes/applications.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { caseRoutes } from './routes/cases.ts';
 import { delegationRoutes } from './routes/delegation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { municipalityRoutes } from './routes/municipalities.ts';
@@ -21,6 +24,8 @@ export interface AppDeps {
   db: RootDb;
   /** Producer connection (enableOfflineQueue: false) or null when Redis is not configured. */
   redis: Redis | null;
+  /** Population register / SSBTEK adapter; null = residency is checked later by the robot. */
+  registers: RegisterGateway | null;
   now?: () => Date;
   logger?: FastifyServerOptions['logger'];
 }
@@ -38,9 +43,11 @@ function validators() {
   return { body, text };
 }
 
-export function buildRouteTable(deps: { db: RootDb; redis: Redis | null; now: () => Date }): RouteTable {
+export function buildRouteTable(deps: { db: RootDb; redis: Redis | null; registers: RegisterGateway | null; now: () => Date }): RouteTable {
   return {
     ...healthRoutes(deps),
+    ...applicationRoutes(deps),
+    ...caseRoutes(deps),
     ...municipalityRoutes(deps),
     ...normRoutes,
     ...delegationRoutes,
@@ -76,7 +83,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
   app.get('/openapi.json', { schema: { hide: true } }, async () => document);
 
-  const routes = buildRouteTable({ db: deps.db, redis: deps.redis, now });
+  const routes = buildRouteTable({ db: deps.db, redis: deps.redis, registers: deps.registers, now });
   registerOperations(app, { db: deps.db, document, routes, now });
   return app;
 }

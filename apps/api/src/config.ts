@@ -12,6 +12,8 @@ const schema = z
     DATABASE_URL: z.string().url().default('postgres://samverkan_app@127.0.0.1:5432/samverkan'),
     DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
     REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+    /** Register adapter endpoint (the local simulator in development). */
+    REGISTER_URL: z.string().url().default('http://127.0.0.1:4010'),
     /** Production: the identity provider's keys (JWKS URL or PEM public key) plus issuer and audience. */
     JWT_JWKS_URL: z.string().url().optional(),
     JWT_PUBLIC_KEY: z.string().optional(),

@@ -1,5 +1,6 @@
 import { createDb } from '@samverkan/db';
 import closeWithGrace from 'close-with-grace';
+import { createHttpRegisterGateway } from '@samverkan/registers';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
@@ -10,7 +11,8 @@ const db = createDb({ connectionString: config.DATABASE_URL, maxConnections: con
 const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
 redis.on('error', () => {});
 
-const app = await buildApp({ config, db, redis });
+const registers = createHttpRegisterGateway({ baseUrl: config.REGISTER_URL, timeoutMs: 3000, retries: 1 });
+const app = await buildApp({ config, db, redis, registers });
 app.server.requestTimeout = 30_000;
 app.server.headersTimeout = 35_000;
 app.server.keepAliveTimeout = 5_000;

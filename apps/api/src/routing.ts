@@ -34,7 +34,7 @@ export interface HandlerInput<K extends OperationId> {
  * `kommunkod` in the path and a tenant Ctx is built. `citizen`: a municipality route for a
  * citizen's own data.
  */
-export type Guard = 'public' | 'staff' | 'citizen' | { action: Action };
+export type Guard = 'public' | 'staff' | 'citizen' | { action: Action; citizensToo?: boolean };
 
 export interface RouteDef<K extends OperationId = OperationId> {
   guard: Guard;
@@ -160,10 +160,11 @@ async function guard(request: FastifyRequest, g: Guard, deps: RouterDeps): Promi
   }
   const code = (request.params as { kommunkod?: string }).kommunkod ?? '';
   const now = deps.now();
+  const citizenRoute = g === 'citizen' || (g.citizensToo === true && actor.kind === 'citizen');
   const { tenant, access } = await authorizeMunicipality(deps.db, {
     actor,
     code,
-    action: g === 'citizen' ? 'citizen.self' : g.action,
+    action: citizenRoute ? 'citizen.self' : (g as { action: Action }).action,
     requestId: request.id,
     now,
   });

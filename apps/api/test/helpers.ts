@@ -3,6 +3,7 @@ import { createDb, type RootDb, withAdminClient, provisionTenant } from '@samver
 import { createTestDatabase, type TestDatabase } from '@samverkan/db/testing';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
+import { createHttpRegisterGateway, type RegisterGateway, type RegisterSimulator, startRegisterSimulator } from '@samverkan/registers';
 import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
@@ -15,6 +16,8 @@ export interface TestApp {
   db: RootDb;
   database: TestDatabase;
   redis: Redis;
+  registers: RegisterGateway;
+  simulator: RegisterSimulator;
   /** A bearer token from the development issuer. */
   token(subject: string | { personnummer: string }, extra?: Record<string, unknown>): string;
   auth(subject: string | { personnummer: string }): { authorization: string };
@@ -29,17 +32,21 @@ export function useTestApp(options: { now?: () => Date } = {}): TestApp {
   const ctx = {} as TestApp;
   beforeAll(async () => {
     const database = await createTestDatabase(inject('templateDatabase'));
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.appUrl, REDIS_URL, LOG_LEVEL: 'silent' });
+    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.appUrl, REDIS_URL, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
     const db = createDb({ connectionString: database.appUrl, maxConnections: 5 });
     const redis = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     redis.on('error', () => {});
-    const app = await buildApp({ config, db, redis, ...(options.now ? { now: options.now } : {}) });
+    const simulator = await startRegisterSimulator({ port: 0 });
+    const registers = createHttpRegisterGateway({ baseUrl: simulator.url, timeoutMs: 2000, retries: 1 });
+    const app = await buildApp({ config, db, redis, registers, ...(options.now ? { now: options.now } : {}) });
     await app.ready();
     Object.assign(ctx, {
       app,
       db,
       database,
       redis,
+      registers,
+      simulator,
       token: (subject: string | { personnummer: string }, extra: Record<string, unknown> = {}) =>
         app.jwt.sign(typeof subject === 'string' ? { sub: subject, ...extra } : { sub: subject.personnummer, personnummer: subject.personnummer, ...extra }),
       auth: (subject: string | { personnummer: string }) => ({ authorization: `Bearer ${ctx.token(subject)}` }),
@@ -50,6 +57,7 @@ export function useTestApp(options: { now?: () => Date } = {}): TestApp {
     await ctx.app?.close();
     await ctx.db?.destroy();
     ctx.redis?.disconnect();
+    await ctx.simulator?.close();
     await ctx.database?.drop();
   });
   return ctx;

@@ -243,6 +243,412 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/municipalities/{kommunkod}/intake-slots": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** Free first-meeting (nysamtal) times — for citizens and staff */
+        get: operations["listIntakeSlots"];
+        put?: never;
+        /** Offer first-meeting times (labour officers) */
+        post: operations["createIntakeSlots"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/labour-assessments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the first meeting's outcome (available for work, plan period) */
+        post: operations["recordLabourAssessment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Submit an e-ansökan (citizen token). Complete form required; first-time applicants book a nysamtal. */
+        post: operations["submitApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/applications/drafts/{month}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                month: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Save (part of) an application as a draft */
+        put: operations["saveDraft"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/paper-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Customer service or a caseworker registers a paper application (channel paper) */
+        post: operations["registerPaperApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/my/applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** Mina ärenden — the citizen's own applications */
+        get: operations["listMyApplications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/my/applications/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        /** One of the citizen's applications with calculation, decision and requested documents */
+        get: operations["getMyApplication"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/my/applications/{applicationId}/decision.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        /** The decision letter as PDF */
+        get: operations["getMyDecisionLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/my/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** Notifications to the citizen */
+        get: operations["listMyNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/work-queue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caseworker's queue across every municipality they serve (fan-out per tenant schema) */
+        get: operations["listWorkQueue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/cases/{applicationId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        /** The case with application, register data, calculation, history and journal (audited read) */
+        get: operations["getCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/cases/{applicationId}/notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Add a journal note */
+        post: operations["addJournalNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/cases/{applicationId}/decision": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A caseworker decides the case (approve with adjusted lines, or reject with reasons) */
+        post: operations["decideCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/cases/{applicationId}/decision.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        /** The decision letter as PDF */
+        get: operations["getDecisionLetter"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** Open robot proposals awaiting a delegate's signature */
+        get: operations["listProposals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/proposals/sign": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign robot proposals — listed ones, or every open one in one action */
+        post: operations["signProposals"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/delegated-decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** Decisions taken under delegation in a period (anmälan av delegationsbeslut to the committee) */
+        get: operations["listDelegatedDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/daily-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** The morning summary — yesterday's robot decisions and the open manual queue */
+        get: operations["getDailySummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/payment-files": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Create the day's payment file (ISO 20022 pain.001, SSBE) — at most one per payment date */
+        post: operations["createPaymentFile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/payment-files/{paymentFileId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                paymentFileId: string;
+            };
+            cookie?: never;
+        };
+        /** Download a payment file (XML) */
+        get: operations["getPaymentFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -261,6 +667,244 @@ export interface components {
                 pointer: string;
                 detail: string;
             }[];
+        };
+        IntakeSlot: {
+            /** Format: uuid */
+            slotId: string;
+            /** Format: date-time */
+            startsAt: string;
+            /** Format: date-time */
+            endsAt: string;
+            /** @enum {string} */
+            place: "tenant_office" | "host_office" | "video";
+            locationName: string;
+        };
+        /** @description The complete e-ansökan. Amounts are öre per month. Cross-field rules (members referenced by incomes, rent present, declarations) are checked by the domain and reported with JSON pointers. */
+        ApplicationForm: {
+            month: string;
+            household: {
+                partner?: null | {
+                    personnummer: string;
+                    givenName: string;
+                    familyName: string;
+                };
+                children?: {
+                    givenName: string;
+                    /** Format: date */
+                    birthDate: string;
+                    inSchoolLivingAtHome?: boolean;
+                    preschoolLunch?: boolean;
+                }[];
+            };
+            incomes: {
+                member: string;
+                /** @enum {string} */
+                type: "wage" | "unemploymentBenefit" | "sicknessBenefit" | "activitySupport" | "housingAllowance" | "childAllowance" | "maintenanceSupport" | "studentAid" | "pension" | "parentalBenefit" | "other";
+                amountOre: number;
+                description?: string;
+            }[];
+            costs: {
+                /** @enum {string} */
+                type: "rent" | "electricity" | "homeInsurance" | "unionFee" | "unemploymentFundFee" | "workTravel" | "childcare" | "medicine" | "dentalCareAcute";
+                amountOre: number;
+                description?: string;
+            }[];
+            otherItems?: {
+                description: string;
+                amountOre: number;
+            }[];
+            payoutAccount: {
+                /** @constant */
+                kind: "bank_account";
+                clearing: string;
+                account: string;
+            } | {
+                /** @constant */
+                kind: "bankgiro";
+                number: string;
+            };
+            declarations: {
+                truthful: boolean;
+                consentRegisterCheck: boolean;
+            };
+            contact?: {
+                phone?: string;
+                email?: string;
+            };
+        };
+        /**
+         * @description Common Swedish e-service statuses (draft, submitted = inskickad, in_progress = under handläggning, waiting_for_completion = väntar på komplettering, completed = avslutad)
+         * @enum {string}
+         */
+        ApplicationStatus: "draft" | "submitted" | "in_progress" | "waiting_for_completion" | "completed" | "withdrawn";
+        ApplicationSummary: {
+            /** Format: uuid */
+            applicationId: string;
+            caseNumber: string;
+            month: string;
+            status: components["schemas"]["ApplicationStatus"];
+            /** @enum {string} */
+            channel: "digital" | "paper";
+            /** Format: date-time */
+            submittedAt?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            outcome?: string | null;
+            amountOre?: number | null;
+        };
+        CalculationLine: {
+            code?: string;
+            label: string;
+            amountOre: number;
+            legalReference?: string;
+        };
+        Decision: {
+            decisionId: string;
+            /** @enum {string} */
+            outcome: "approved" | "partially_approved" | "rejected";
+            amountOre: number;
+            month: string;
+            reasons: string[];
+            legalBasis: string;
+            /** @enum {string} */
+            decidedByKind: "robot" | "person";
+            decidedByName: string;
+            delegationReference: string;
+            committeeName: string;
+            normVersion?: string | null;
+            calculationLines?: components["schemas"]["CalculationLine"][];
+            /** Format: date-time */
+            decidedAt: string;
+        };
+        MyApplication: {
+            application: components["schemas"]["ApplicationSummary"];
+            decision: components["schemas"]["Decision"] | null;
+            payment: {
+                amountOre: number;
+                /** Format: date */
+                paymentDate: string;
+                status: string;
+            } | null;
+            documentRequests: {
+                requestedDocuments: string[];
+                /** Format: date */
+                dueDate?: string | null;
+                status: string;
+            }[];
+        };
+        WorkQueueItem: {
+            kommunkod: string;
+            municipalityName: string;
+            applicationId: string;
+            caseNumber: string;
+            month: string;
+            channel: string;
+            status: components["schemas"]["ApplicationStatus"];
+            processing: string;
+            manualReasons: {
+                code: string;
+                text: string;
+            }[];
+            /** Format: date-time */
+            submittedAt?: string | null;
+            /** Format: date-time */
+            dueAt?: string | null;
+            overdue: boolean;
+        };
+        Case: {
+            application: components["schemas"]["WorkQueueItem"];
+            applicant: {
+                personnummer: string;
+                givenName: string;
+                familyName: string;
+            };
+            form: Record<string, never>;
+            registerFetches: {
+                fetchId: string;
+                sources: string[];
+                periods: string[];
+                outcome: string;
+                response?: Record<string, never> | null;
+                error?: string | null;
+                /** Format: date-time */
+                fetchedAt: string;
+            }[];
+            assessment?: {
+                outcome: string;
+                reasons: {
+                    code?: string;
+                    text?: string;
+                }[];
+                calculationLines?: components["schemas"]["CalculationLine"][];
+                payableOre?: number | null;
+                normVersion?: string | null;
+            } | null;
+            proposal?: {
+                proposalId: string;
+                status: string;
+                decisionType: string;
+                amountOre: number;
+            } | null;
+            decision?: components["schemas"]["Decision"] | null;
+            payment?: {
+                amountOre: number;
+                /** Format: date */
+                paymentDate: string;
+                status: string;
+            } | null;
+            events: {
+                kind: string;
+                actor: string;
+                detail?: Record<string, never>;
+                /** Format: date-time */
+                occurredAt: string;
+            }[];
+            notes: {
+                noteId: string;
+                author: string;
+                body: string;
+                /** Format: date-time */
+                createdAt: string;
+            }[];
+        };
+        DecisionResult: {
+            decisionId: string;
+            /** Format: date */
+            paymentDate?: string | null;
+        };
+        DailySummary: {
+            kommunkod: string;
+            /** Format: date */
+            date: string;
+            robotDecisions: {
+                approved: number;
+                rejected: number;
+                amountOre: number;
+                items: {
+                    caseNumber: string;
+                    outcome: string;
+                    amountOre: number;
+                }[];
+            };
+            manualQueue: {
+                open: number;
+                overdue: number;
+                byReason: {
+                    [key: string]: number;
+                };
+            };
+            openProposals: number;
+        };
+        PaymentFile: {
+            paymentFileId: string;
+            /** Format: date */
+            paymentDate: string;
+            messageId: string;
+            format: string;
+            paymentCount: number;
+            totalOre: number;
+            /** Format: date-time */
+            createdAt: string;
         };
         Health: {
             /** @enum {string} */
@@ -436,6 +1080,7 @@ export interface components {
     parameters: {
         /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
         Kommunkod: string;
+        ApplicationId: string;
     };
     requestBodies: never;
     headers: never;
@@ -827,6 +1472,683 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Citizen"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listIntakeSlots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Free slots */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IntakeSlot"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createIntakeSlots: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    slots: {
+                        /** Format: date-time */
+                        startsAt: string;
+                        /** Format: date-time */
+                        endsAt: string;
+                        /** @enum {string} */
+                        place: "tenant_office" | "host_office" | "video";
+                        locationName: string;
+                        officerUsername: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["IntakeSlot"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    recordLabourAssessment: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    personnummer: string;
+                    /** Format: uuid */
+                    slotId?: string;
+                    availableForWork: boolean;
+                    reason?: string;
+                    /** Format: date */
+                    planFrom: string;
+                    /** Format: date */
+                    planTo: string;
+                    track?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        labourAssessmentId: string;
+                        availableForWork: boolean;
+                        /** Format: date */
+                        planFrom: string;
+                        /** Format: date */
+                        planTo: string;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    submitApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    form: components["schemas"]["ApplicationForm"];
+                    /** Format: uuid */
+                    slotId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Submitted; the robot is queued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationSummary"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    saveDraft: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                month: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    form: Record<string, never>;
+                };
+            };
+        };
+        responses: {
+            /** @description Saved */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationSummary"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    registerPaperApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    personnummer: string;
+                    givenName: string;
+                    familyName: string;
+                    form: components["schemas"]["ApplicationForm"];
+                    /** Format: uuid */
+                    slotId?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Registered; the robot is queued */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationSummary"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMyApplications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Applications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["ApplicationSummary"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getMyApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Application */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyApplication"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getMyDecisionLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listMyNotifications: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Notifications */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            notificationId: string;
+                            applicationId?: string | null;
+                            kind: string;
+                            title: string;
+                            body: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** Format: date-time */
+                            readAt?: string | null;
+                        }[];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listWorkQueue: {
+        parameters: {
+            query?: {
+                kommunkod?: string;
+                processing?: "queued" | "assessing" | "proposed" | "manual";
+                manualReason?: string;
+                dueBefore?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Queue */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WorkQueueItem"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Case */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Case"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    addJournalNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    body: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Added */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        noteId: string;
+                        author: string;
+                        body: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    decideCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "approved" | "partially_approved" | "rejected";
+                    amountOre: number;
+                    adjustments?: {
+                        label: string;
+                        amountOre: number;
+                    }[];
+                    reasons: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Decided */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DecisionResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getDecisionLetter: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listProposals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Proposals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            proposalId: string;
+                            applicationId: string;
+                            caseNumber: string;
+                            month: string;
+                            decisionType: components["schemas"]["DecisionType"];
+                            amountOre: number;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    signProposals: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    proposalIds?: string[];
+                    allOpen?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Result per proposal */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        results: {
+                            proposalId: string;
+                            /** @enum {string} */
+                            status: "signed" | "refused";
+                            decisionId?: string;
+                            code?: string;
+                            message?: string;
+                        }[];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listDelegatedDecisions: {
+        parameters: {
+            query: {
+                from: string;
+                to: string;
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Decisions */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            decisionId: string;
+                            caseNumber: string;
+                            month: string;
+                            outcome: string;
+                            amountOre: number;
+                            decidedByKind: string;
+                            decidedBy: string;
+                            decidedByEmployer?: string | null;
+                            delegationReference: string;
+                            agreementId?: string | null;
+                            /** Format: date-time */
+                            decidedAt: string;
+                        }[];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getDailySummary: {
+        parameters: {
+            query?: {
+                date?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Summary */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DailySummary"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createPaymentFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    paymentDate: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaymentFile"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getPaymentFile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                paymentFileId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description pain.001 XML */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
                 };
             };
             default: components["responses"]["Problem"];

@@ -68,9 +68,10 @@ export async function exportTenant(
     await writeLine(out, header);
     for (const table of await tenantTables(client, schema)) {
       counts[table] = 0;
-      // A cursor keeps memory flat for large tenants; ORDER BY 1 (the primary key) keeps the file stable.
+      // A cursor keeps memory flat for large tenants; ORDER BY t (the whole row, i.e. the primary key,
+      // which is every tenant table's first column) keeps the file stable. ORDER BY 1 sorted the json output.
       await client.query(`DECLARE export_cursor NO SCROLL CURSOR FOR
-        SELECT row_to_json(t) AS r FROM ${q(schema)}.${q(table)} t ORDER BY 1`);
+        SELECT row_to_json(t) AS r FROM ${q(schema)}.${q(table)} t ORDER BY t`);
       for (;;) {
         const batch = await client.query<{ r: Record<string, unknown> }>(`FETCH ${BATCH} FROM export_cursor`);
         for (const row of batch.rows) await writeLine(out, { t: table, r: row.r });
@@ -96,7 +97,6 @@ export async function importTenant(
   inFile: string,
   set: MigrationSet = loadMigrationSet(),
 ): Promise<{ code: string; tables: Record<string, number> }> {
-  const lines = createInterface({ input: createReadStream(inFile, { encoding: 'utf8' }), crlfDelay: Infinity });
   let header: ExportHeader | undefined;
   let schema = '';
   let code = '';
@@ -116,6 +116,8 @@ export async function importTenant(
   };
 
   await client.query('BEGIN');
+  // Opened only now: readline drops lines emitted before the for-await below attaches (here, during BEGIN).
+  const lines = createInterface({ input: createReadStream(inFile, { encoding: 'utf8' }), crlfDelay: Infinity });
   try {
     for await (const line of lines) {
       if (!line.trim()) continue;

@@ -15,6 +15,7 @@ export interface MunicipalitiesTable {
   schemaName: string;
   committeeName: string;
   postalAddress: string | null;
+  payoutAccount: JSONColumnType<{ kind: 'iban'; iban: string; bic?: string } | { kind: 'bankgiro'; number: string }> | null;
   status: Generated<'active' | 'suspended' | 'offboarded'>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -140,12 +141,214 @@ export interface AuditLogTable {
   detail: JSONColumnType<Record<string, unknown>>;
 }
 
+type Json<T extends object = Record<string, unknown>> = JSONColumnType<T>;
+type Id = Generated<string>;
+
+export interface IntakeSlotsTable {
+  slotId: Id;
+  startsAt: ColumnType<Date, Date | string, Date | string>;
+  endsAt: ColumnType<Date, Date | string, Date | string>;
+  place: 'tenant_office' | 'host_office' | 'video';
+  locationName: string;
+  officerUsername: string;
+  bookedPersonId: string | null;
+  bookedAt: Date | null;
+  createdAt: Timestamp;
+}
+
+export interface LabourAssessmentsTable {
+  labourAssessmentId: Id;
+  personId: string;
+  slotId: string | null;
+  availableForWork: boolean;
+  reason: string | null;
+  planFrom: DateString;
+  planTo: DateString;
+  track: string | null;
+  recordedBy: string;
+  recordedAt: Timestamp;
+}
+
+export type ApplicationStatus = 'draft' | 'submitted' | 'in_progress' | 'waiting_for_completion' | 'completed' | 'withdrawn';
+export type Processing = 'none' | 'queued' | 'assessing' | 'proposed' | 'manual' | 'decided';
+
+export interface ApplicationsTable {
+  applicationId: Id;
+  caseNumber: string;
+  personId: string;
+  month: string;
+  channel: 'digital' | 'paper';
+  status: ApplicationStatus;
+  householdKey: string;
+  form: Json;
+  slotId: string | null;
+  registeredBy: string | null;
+  submittedAt: Date | null;
+  dueAt: Date | null;
+  processing: Generated<Processing>;
+  manualReasons: Json<{ code: string; text: string }[]>;
+  robotAttempts: Generated<number>;
+  createdAt: Timestamp;
+  updatedAt: Timestamp;
+}
+
+export interface RegisterFetchesTable {
+  fetchId: Id;
+  applicationId: string;
+  personnummer: string;
+  sources: string[];
+  periods: string[];
+  outcome: 'ok' | 'failed';
+  response: Json | null;
+  error: string | null;
+  fetchedAt: Timestamp;
+}
+
+export interface RobotAssessmentsTable {
+  applicationId: string;
+  outcome: 'approve' | 'reject' | 'manual';
+  reasons: Json<{ code: string; text: string }[]>;
+  calculation: Json | null;
+  normVersion: string | null;
+  guidelinesVersionId: string | null;
+  createdAt: Timestamp;
+}
+
+export interface ProposalsTable {
+  proposalId: Id;
+  applicationId: string;
+  decisionType: string;
+  amountOre: number;
+  normOre: number | null;
+  proposeRuleId: string;
+  status: Generated<'open' | 'signed' | 'returned'>;
+  createdAt: Timestamp;
+  closedAt: Date | null;
+}
+
+export type DecisionOutcome = 'approved' | 'partially_approved' | 'rejected';
+
+export interface DecisionsTable {
+  decisionId: Id;
+  applicationId: string;
+  outcome: DecisionOutcome;
+  amountOre: number;
+  month: string;
+  calculation: Json | null;
+  reasons: Json<string[]>;
+  legalBasis: string;
+  decidedByKind: 'robot' | 'person';
+  decidedBy: string;
+  decidedByName: string;
+  decidedByEmployer: string | null;
+  delegationRuleId: string;
+  delegationReference: string;
+  proposalId: string | null;
+  agreementId: string | null;
+  committeeName: string;
+  normVersion: string | null;
+  guidelinesVersionId: string | null;
+  letter: Json;
+  decidedAt: Timestamp;
+}
+
+export interface PaymentFilesTable {
+  paymentFileId: Id;
+  paymentDate: DateString;
+  messageId: string;
+  format: string;
+  paymentCount: number;
+  totalOre: number;
+  content: string;
+  createdBy: string;
+  createdAt: Timestamp;
+}
+
+export interface PaymentsTable {
+  paymentId: Id;
+  decisionId: string;
+  applicationId: string;
+  amountOre: number;
+  payeeName: string;
+  payeeAccount: Json<{ kind: 'bank_account'; clearing: string; account: string } | { kind: 'bankgiro'; number: string }>;
+  paymentDate: DateString;
+  status: Generated<'pending' | 'in_file'>;
+  paymentFileId: string | null;
+  createdAt: Timestamp;
+}
+
+export interface NotificationsTable {
+  notificationId: Id;
+  personId: string;
+  applicationId: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  dedupeKey: string;
+  createdAt: Timestamp;
+  deliveredVia: string | null;
+  deliveredAt: Date | null;
+  readAt: Date | null;
+}
+
+export interface JournalNotesTable {
+  noteId: Id;
+  applicationId: string;
+  author: string;
+  body: string;
+  createdAt: Timestamp;
+}
+
+export interface CaseEventsTable {
+  eventId: Generated<number>;
+  applicationId: string;
+  kind: string;
+  actor: string;
+  detail: Json;
+  occurredAt: Timestamp;
+}
+
+export interface SampleChecksTable {
+  sampleCheckId: Id;
+  applicationId: string;
+  kind: 'documents' | 'blind_review';
+  drawMonth: string;
+  requestedDocuments: Json<string[]>;
+  dueDate: DateString | null;
+  status: Generated<'open' | 'completed'>;
+  outcome: string | null;
+  blindOutcome: DecisionOutcome | null;
+  blindAmountOre: number | null;
+  agreesWithDecision: boolean | null;
+  recordedBy: string | null;
+  recordedAt: Date | null;
+  createdAt: Timestamp;
+}
+
 export interface TenantTables {
   delegationRules: DelegationRulesTable;
   guidelineVersions: GuidelineVersionsTable;
   citizens: CitizensTable;
   auditLog: AuditLogTable;
+  intakeSlots: IntakeSlotsTable;
+  labourAssessments: LabourAssessmentsTable;
+  applications: ApplicationsTable;
+  registerFetches: RegisterFetchesTable;
+  robotAssessments: RobotAssessmentsTable;
+  proposals: ProposalsTable;
+  decisions: DecisionsTable;
+  paymentFiles: PaymentFilesTable;
+  payments: PaymentsTable;
+  notifications: NotificationsTable;
+  journalNotes: JournalNotesTable;
+  caseEvents: CaseEventsTable;
+  sampleChecks: SampleChecksTable;
 }
+
+export type Application = Selectable<ApplicationsTable>;
+export type Decision = Selectable<DecisionsTable>;
+export type Payment = Selectable<PaymentsTable>;
+export type Proposal = Selectable<ProposalsTable>;
 
 export type Municipality = Selectable<MunicipalitiesTable>;
 export type Agreement = Selectable<AgreementsTable>;

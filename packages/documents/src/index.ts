@@ -28,6 +28,25 @@ export {
   type RenderInvoicePdfOptions,
   renderInvoicePdf,
 } from './invoice-pdf/render-invoice-pdf.ts';
+// Payments: ISO 20022 pain.001.001.09 (category purpose SSBE)
+export {
+  BANKGIRO_SCHEME,
+  BANKGIROT_CLEARING_NUMBER,
+  buildPain001,
+  ORG_NUMBER_SCHEME_CODE,
+  PAIN001_NAMESPACE,
+  SOCIAL_BENEFIT_CATEGORY_PURPOSE,
+  SWEDISH_CLEARING_SYSTEM,
+} from './payments/build-pain001.ts';
+export { containsPersonnummer } from './payments/iso20022-text.ts';
+export type {
+  CreditorAccount,
+  DebtorAccount,
+  Pain001Summary,
+  Payment,
+  PaymentBatch,
+} from './payments/payment-batch.ts';
+export { summarisePain001 } from './payments/summarise-pain001.ts';
 // Peppol BIS Billing 3.0 UBL (the validator is a separate entry: @samverkan/documents/peppol-validation)
 export {
   computeInvoiceTotals,

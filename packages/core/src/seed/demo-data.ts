@@ -82,3 +82,9 @@ export const SVEDALA_DELEGATION: SeedRule[] = [
   { reference: '3.3', decisionType: 'assistance.approve', delegate: { kind: 'person', username: 'enhetschef.trelleborg', employerCode: '1287' }, validFrom: '2025-01-01', note: 'Extern delegation enligt avtal, KL 9 kap. 37 §' },
   { reference: '3.3', decisionType: 'assistance.reject', delegate: { kind: 'person', username: 'enhetschef.trelleborg', employerCode: '1287' }, validFrom: '2025-01-01', note: 'Extern delegation enligt avtal, KL 9 kap. 37 §' },
 ];
+
+/** Demo payer accounts (fictitious Bankgiro numbers with valid check digits are not needed by banks' test files). */
+export const PAYOUT_ACCOUNTS: Record<string, { kind: 'bankgiro'; number: string }> = {
+  '1287': { kind: 'bankgiro', number: '50501055' },
+  '1263': { kind: 'bankgiro', number: '56781234' },
+};

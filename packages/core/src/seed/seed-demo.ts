@@ -14,6 +14,7 @@ import { sql } from 'kysely';
 import {
   DEMO_AGREEMENT,
   DEMO_STAFF,
+  PAYOUT_ACCOUNTS,
   SVEDALA,
   SVEDALA_DELEGATION,
   TRELLEBORG,
@@ -80,6 +81,14 @@ export async function seedDemo(adminUrl: string): Promise<void> {
         { m: TRELLEBORG, guidelines: 'guidelines-1287-trelleborg.json', rules: TRELLEBORG_DELEGATION },
         { m: SVEDALA, guidelines: 'guidelines-1263-svedala.json', rules: SVEDALA_DELEGATION },
       ];
+      for (const { m } of tenants) {
+        await p
+          .updateTable('municipalities')
+          .set({ payoutAccount: JSON.stringify(PAYOUT_ACCOUNTS[m.code]) })
+          .where('municipalityCode', '=', m.code)
+          .where('payoutAccount', 'is', null)
+          .execute();
+      }
       for (const { m, guidelines, rules } of tenants) {
         const t = tenant(trx, schemaNameFor(m.code));
         const body = parseTenantGuidelines(dataFile(guidelines));

@@ -6,7 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { ensurePeppolSef } from './validation/sef-cache.ts';
 
-export { ensurePeppolSef, peppolRuleFiles, sefCacheDir } from './validation/sef-cache.ts';
+export {
+  ensurePeppolSef,
+  ensureSchematronSef,
+  peppolRuleFiles,
+  sefCacheDir,
+} from './validation/sef-cache.ts';
 
 export type RuleSet = 'cen' | 'peppol';
 
@@ -58,9 +63,16 @@ async function loadStylesheets(): Promise<Record<RuleSet, unknown>> {
 const FAILED_ASSERTS = `//svrl:failed-assert ! map {
   'id': string(@id), 'flag': string(@flag), 'location': string(@location), 'text': normalize-space(svrl:text) }`;
 
-function isStringRecord(value: unknown): value is Record<string, string> {
-  return typeof value === 'object' && value !== null;
-}
+/** Both location styles (`Q{ns}Invoice[1]` from path(), `*:Invoice[namespace-uri()='ns'][1]` from the CEN XSLT) → `Invoice[1]`. */
+const readableLocation = (location: string): string =>
+  location
+    .replace(/Q\{[^}]*\}/g, '')
+    .replace(/\*:/g, '')
+    .replace(/\[namespace-uri\(\)='[^']*'\]/g, '');
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null;
+const str = (value: unknown): string => (typeof value === 'string' ? value : '');
 
 function runRuleSet(stylesheet: unknown, ruleSet: RuleSet, xml: string): Finding[] {
   const result = saxon.transform({
@@ -73,13 +85,29 @@ function runRuleSet(stylesheet: unknown, ruleSet: RuleSet, xml: string): Finding
     resultForm: 'array',
   });
   if (!Array.isArray(items)) return [];
-  return items.filter(isStringRecord).map((item) => ({
-    id: item.id ?? '',
-    flag: item.flag ?? '',
-    text: item.text ?? '',
-    location: (item.location ?? '').replace(/Q\{[^}]*\}/g, ''),
+  return items.filter(isRecord).map((item) => ({
+    id: str(item.id),
+    flag: str(item.flag),
+    text: str(item.text),
+    location: readableLocation(str(item.location)),
     ruleSet,
   }));
+}
+
+const parsedSef = new Map<string, unknown>();
+
+/** Failed asserts of one compiled rule set (a SEF file) on one document; for tools and regression checks. */
+export async function runCompiledRules(
+  sefPath: string,
+  xml: string,
+  ruleSet: RuleSet = 'cen',
+): Promise<Finding[]> {
+  let stylesheet = parsedSef.get(sefPath);
+  if (stylesheet === undefined) {
+    stylesheet = JSON.parse(await readFile(sefPath, 'utf8')) as unknown;
+    parsedSef.set(sefPath, stylesheet);
+  }
+  return runRuleSet(stylesheet, ruleSet, xml);
 }
 
 /**
@@ -88,7 +116,10 @@ function runRuleSet(stylesheet: unknown, ruleSet: RuleSet, xml: string): Finding
  * compiled from the vendored Schematron. A document is valid when `fatal` is empty.
  */
 export async function validatePeppol(xml: string): Promise<ValidationResult> {
-  loaded ??= loadStylesheets();
+  loaded ??= loadStylesheets().catch((error: unknown) => {
+    loaded = undefined;
+    throw error;
+  });
   const stylesheets = await loaded;
   const findings = [
     ...runRuleSet(stylesheets.cen, 'cen', xml),

@@ -17,6 +17,7 @@ export const peppolRuleFiles = {
   cenXslt: `${vendorDir}rules/EN16931-UBL-validation.xslt`,
   peppolSch: `${vendorDir}rules/PEPPOL-EN16931-UBL.sch`,
   schToXslt: `${vendorDir}sch-to-xslt.xsl`,
+  cenSch: `${vendorDir}rules/CEN-EN16931-UBL.sch`,
 } as const;
 
 /** Compiled stylesheets live outside the repository (git-ignored node_modules), keyed on a hash of their inputs. */
@@ -71,15 +72,29 @@ export async function ensurePeppolSef(): Promise<SefPaths> {
     compileOnce(cen, (tmp) =>
       xslt3([`-xsl:${peppolRuleFiles.cenXslt}`, `-export:${tmp}`, '-nogo', '-relocate:on']),
     ),
-    compileOnce(peppol, async (tmp) => {
-      const xsl = `${tmp}.xsl`;
-      try {
-        await xslt3([`-xsl:${peppolRuleFiles.schToXslt}`, `-s:${peppolRuleFiles.peppolSch}`, `-o:${xsl}`]);
-        await xslt3([`-xsl:${xsl}`, `-export:${tmp}`, '-nogo', '-relocate:on']);
-      } finally {
-        await rm(xsl, { force: true });
-      }
-    }),
+    compileOnce(peppol, (tmp) => compileSchematron(peppolRuleFiles.peppolSch, tmp)),
   ]);
   return { cen, peppol };
+}
+
+/** Schematron → XSLT 3.0 (our sch-to-xslt.xsl) → SEF. */
+async function compileSchematron(sch: string, target: string): Promise<void> {
+  const xsl = `${target}.xsl`;
+  try {
+    await xslt3([`-xsl:${peppolRuleFiles.schToXslt}`, `-s:${sch}`, `-o:${xsl}`]);
+    await xslt3([`-xsl:${xsl}`, `-export:${target}`, '-nogo', '-relocate:on']);
+  } finally {
+    await rm(xsl, { force: true });
+  }
+}
+
+/**
+ * Compiles any Schematron file with our compiler to a cached SEF (used by
+ * `scripts/verify-sch-compiler.ts`, which compares our compiler on the CEN `.sch` with the official CEN XSLT).
+ */
+export async function ensureSchematronSef(sch: string): Promise<string> {
+  await mkdir(sefCacheDir, { recursive: true });
+  const target = `${sefCacheDir}sch-${await hashOf([sch, peppolRuleFiles.schToXslt])}.sef.json`;
+  await compileOnce(target, (tmp) => compileSchematron(sch, tmp));
+  return target;
 }

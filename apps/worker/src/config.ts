@@ -1,0 +1,52 @@
+import { isJobName, type JobName } from '@samverkan/jobs';
+import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().min(1).max(1000).default(fallback);
+
+/** Parsed once at boot from the environment; nothing else reads process.env. */
+const schema = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().url().default('postgres://samverkan_app@127.0.0.1:5432/samverkan'),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(10),
+  REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /** BullMQ key prefix; `{samverkan}` hash-tags every key into one slot for Redis Cluster. */
+  QUEUE_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_{}.-]{1,64}$/)
+    .default('samverkan'),
+  WORKER_CONCURRENCY_ROBOT: positiveInt(4),
+  WORKER_CONCURRENCY_DEFAULT: positiveInt(8),
+  /** Safety-net poll of the outbox; LISTEN/NOTIFY wakes the relay at once otherwise. */
+  RELAY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
+  RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** Register simulator (or SSBTEK adapter) base URL. */
+  REGISTER_URL: z.string().url().default('http://127.0.0.1:4010'),
+  /**
+   * Comma-separated job names this process runs without a processor (their jobs are parked,
+   * not lost). Boot fails for any other job without a processor.
+   */
+  WORKER_DISABLED_JOBS: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const names = value
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      const unknown = names.filter((n) => !isJobName(n));
+      if (unknown.length > 0)
+        ctx.addIssue({ code: 'custom', message: `unknown job names: ${unknown.join(', ')}` });
+      return names.filter(isJobName) as JobName[];
+    }),
+});
+
+export type WorkerConfig = Readonly<z.infer<typeof schema>>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid configuration:\n${lines}`);
+  }
+  return Object.freeze(parsed.data);
+}
