@@ -2,15 +2,14 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { loadOpenApiDocument, type OpenApiDocument } from '@samverkan/contract';
 import type { RootDb } from '@samverkan/db';
+import type { RegisterGateway } from '@samverkan/registers';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Redis } from 'ioredis';
-import type { RegisterGateway } from '@samverkan/registers';
 import type { ApiConfig } from './config.ts';
 import { auth } from './plugins/auth.ts';
 import { problemDetails } from './plugins/problem-details.ts';
-import { registerOperations, type RouteTable } from './routing.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { caseRoutes } from './routes/cases.ts';
@@ -18,6 +17,7 @@ import { delegationRoutes } from './routes/delegation.ts';
 import { healthRoutes } from './routes/health.ts';
 import { municipalityRoutes } from './routes/municipalities.ts';
 import { normRoutes } from './routes/norms.ts';
+import { type RouteTable, registerOperations } from './routing.ts';
 
 export interface AppDeps {
   config: ApiConfig;
@@ -43,7 +43,12 @@ function validators() {
   return { body, text };
 }
 
-export function buildRouteTable(deps: { db: RootDb; redis: Redis | null; registers: RegisterGateway | null; now: () => Date }): RouteTable {
+export function buildRouteTable(deps: {
+  db: RootDb;
+  redis: Redis | null;
+  registers: RegisterGateway | null;
+  now: () => Date;
+}): RouteTable {
   return {
     ...healthRoutes(deps),
     ...applicationRoutes(deps),

@@ -30,10 +30,18 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
       if (!env.JWT_JWKS_URL && !env.JWT_PUBLIC_KEY) {
-        ctx.addIssue({ code: 'custom', message: 'production needs JWT_JWKS_URL or JWT_PUBLIC_KEY', path: ['JWT_JWKS_URL'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'production needs JWT_JWKS_URL or JWT_PUBLIC_KEY',
+          path: ['JWT_JWKS_URL'],
+        });
       }
       if (env.JWT_ISSUER === 'samverkan-dev') {
-        ctx.addIssue({ code: 'custom', message: 'the development issuer is refused in production', path: ['JWT_ISSUER'] });
+        ctx.addIssue({
+          code: 'custom',
+          message: 'the development issuer is refused in production',
+          path: ['JWT_ISSUER'],
+        });
       }
     }
   });
@@ -46,6 +54,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${lines}`);
   }
-  const devIssuer = parsed.data.NODE_ENV !== 'production' && !parsed.data.JWT_JWKS_URL && !parsed.data.JWT_PUBLIC_KEY;
+  const devIssuer =
+    parsed.data.NODE_ENV !== 'production' && !parsed.data.JWT_JWKS_URL && !parsed.data.JWT_PUBLIC_KEY;
   return Object.freeze({ ...parsed.data, devIssuer });
 }

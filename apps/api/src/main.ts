@@ -1,14 +1,22 @@
 import { createDb } from '@samverkan/db';
-import closeWithGrace from 'close-with-grace';
 import { createHttpRegisterGateway } from '@samverkan/registers';
+import closeWithGrace from 'close-with-grace';
 import { Redis } from 'ioredis';
 import { buildApp } from './app.ts';
 import { loadConfig } from './config.ts';
 
 const config = loadConfig();
-const db = createDb({ connectionString: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_SIZE, applicationName: 'samverkan-api' });
+const db = createDb({
+  connectionString: config.DATABASE_URL,
+  maxConnections: config.DATABASE_POOL_SIZE,
+  applicationName: 'samverkan-api',
+});
 // Fail fast when Redis is down: a request must not hang on a queue that cannot take work.
-const redis = new Redis(config.REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+const redis = new Redis(config.REDIS_URL, {
+  enableOfflineQueue: false,
+  maxRetriesPerRequest: 1,
+  lazyConnect: false,
+});
 redis.on('error', () => {});
 
 const registers = createHttpRegisterGateway({ baseUrl: config.REGISTER_URL, timeoutMs: 3000, retries: 1 });

@@ -1,10 +1,5 @@
-import {
-  authorizeMunicipality,
-  type Ctx,
-  recordPlatformRefusal,
-  resolveActor,
-} from '@samverkan/core';
 import type { OpenApiDocument, operations } from '@samverkan/contract';
+import { authorizeMunicipality, type Ctx, recordPlatformRefusal, resolveActor } from '@samverkan/core';
 import type { RootDb } from '@samverkan/db';
 import { type Action, type Actor, DomainError, isDomainError } from '@samverkan/domain';
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
@@ -12,13 +7,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptio
 export type OperationId = keyof operations;
 
 type Op<K extends OperationId> = operations[K];
-type PathParams<K extends OperationId> = Op<K> extends { parameters: { path: infer P } } ? P : Record<string, never>;
-type QueryParams<K extends OperationId> = Op<K> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : Record<string, never>;
-type Body<K extends OperationId> = Op<K> extends { requestBody: { content: { 'application/json': infer B } } }
-  ? B
-  : Op<K> extends { requestBody?: { content: { 'application/json': infer B } } }
-    ? B | undefined
-    : undefined;
+type PathParams<K extends OperationId> =
+  Op<K> extends { parameters: { path: infer P } } ? P : Record<string, never>;
+type QueryParams<K extends OperationId> =
+  Op<K> extends { parameters: { query?: infer Q } } ? NonNullable<Q> : Record<string, never>;
+type Body<K extends OperationId> =
+  Op<K> extends { requestBody: { content: { 'application/json': infer B } } }
+    ? B
+    : Op<K> extends { requestBody?: { content: { 'application/json': infer B } } }
+      ? B | undefined
+      : undefined;
 
 export interface HandlerInput<K extends OperationId> {
   params: PathParams<K>;
@@ -66,7 +64,10 @@ interface OperationObject {
 
 /** Fastify route schemas straight from the bundled (dereferenced) OpenAPI document. */
 function schemaFor(pathItem: Record<string, unknown>, op: OperationObject) {
-  const parameters = [...((pathItem.parameters as OperationObject['parameters']) ?? []), ...(op.parameters ?? [])];
+  const parameters = [
+    ...((pathItem.parameters as OperationObject['parameters']) ?? []),
+    ...(op.parameters ?? []),
+  ];
   const group = (where: string) => {
     const list = parameters.filter((p) => p.in === where);
     if (list.length === 0) return undefined;
@@ -85,7 +86,12 @@ function schemaFor(pathItem: Record<string, unknown>, op: OperationObject) {
   const body = op.requestBody?.content?.['application/json']?.schema;
   const params = group('path');
   const querystring = group('query');
-  return { ...(params ? { params } : {}), ...(querystring ? { querystring } : {}), ...(body ? { body } : {}), response };
+  return {
+    ...(params ? { params } : {}),
+    ...(querystring ? { querystring } : {}),
+    ...(body ? { body } : {}),
+    response,
+  };
 }
 
 export interface RouterDeps {
@@ -104,7 +110,9 @@ export function registerOperations(app: FastifyInstance, deps: RouterDeps): stri
       const def = deps.routes[op.operationId as OperationId] as RouteDef | undefined;
       if (!def) throw new Error(`No handler registered for operation ${op.operationId}`);
       const url = path.replace(/\{([^}]+)\}/g, ':$1');
-      const options: RouteShorthandOptions = { schema: { ...schemaFor(pathItem, op), operationId: op.operationId } };
+      const options: RouteShorthandOptions = {
+        schema: { ...schemaFor(pathItem, op), operationId: op.operationId },
+      };
       app.route({
         method: method.toUpperCase() as 'GET',
         url,
@@ -146,14 +154,21 @@ async function guard(request: FastifyRequest, g: Guard, deps: RouterDeps): Promi
       action: request.routeOptions.schema?.operationId ?? 'unknown',
       target: request.url.split('?')[0] ?? '',
       requestId: request.id,
-      detail: { reason: isDomainError(error) ? error.code : ((error as { code?: string }).code ?? 'token_invalid') },
+      detail: {
+        reason: isDomainError(error) ? error.code : ((error as { code?: string }).code ?? 'token_invalid'),
+      },
     });
     throw error;
   }
   request.log = request.log.child({ actor: actor.kind === 'staff' ? actor.username : actor.kind });
   if (g === 'staff') {
     if (actor.kind !== 'staff') {
-      await recordPlatformRefusal(deps.db, { actor, action: 'staff_route', target: request.url, requestId: request.id });
+      await recordPlatformRefusal(deps.db, {
+        actor,
+        action: 'staff_route',
+        target: request.url,
+        requestId: request.id,
+      });
       throw new DomainError('forbidden', 'Endast för personal.');
     }
     return { ctx: null, actor };
@@ -169,6 +184,14 @@ async function guard(request: FastifyRequest, g: Guard, deps: RouterDeps): Promi
     now,
   });
   request.log = request.log.child({ tenant: tenant.code, basis: access.basis });
-  const ctx: Ctx = { db: deps.db, tenant, actor, access, requestId: request.id, log: request.log, now: deps.now };
+  const ctx: Ctx = {
+    db: deps.db,
+    tenant,
+    actor,
+    access,
+    requestId: request.id,
+    log: request.log,
+    now: deps.now,
+  };
   return { ctx, actor };
 }

@@ -1,10 +1,15 @@
 import type {} from '@samverkan/core/testing/global-setup';
-import { createDb, type RootDb, withAdminClient, provisionTenant } from '@samverkan/db';
+import { createDb, provisionTenant, type RootDb, withAdminClient } from '@samverkan/db';
 import { createTestDatabase, type TestDatabase } from '@samverkan/db/testing';
+import {
+  createHttpRegisterGateway,
+  type RegisterGateway,
+  type RegisterSimulator,
+  startRegisterSimulator,
+} from '@samverkan/registers';
 import type { FastifyInstance } from 'fastify';
 import { Redis } from 'ioredis';
-import { createHttpRegisterGateway, type RegisterGateway, type RegisterSimulator, startRegisterSimulator } from '@samverkan/registers';
-import pg from 'pg';
+import type pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -32,13 +37,24 @@ export function useTestApp(options: { now?: () => Date } = {}): TestApp {
   const ctx = {} as TestApp;
   beforeAll(async () => {
     const database = await createTestDatabase(inject('templateDatabase'));
-    const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.appUrl, REDIS_URL, LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    const config = loadConfig({
+      NODE_ENV: 'test',
+      DATABASE_URL: database.appUrl,
+      REDIS_URL,
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    });
     const db = createDb({ connectionString: database.appUrl, maxConnections: 5 });
     const redis = new Redis(REDIS_URL, { enableOfflineQueue: false, maxRetriesPerRequest: 1 });
     redis.on('error', () => {});
     const simulator = await startRegisterSimulator({ port: 0 });
     const registers = createHttpRegisterGateway({ baseUrl: simulator.url, timeoutMs: 2000, retries: 1 });
-    const app = await buildApp({ config, db, redis, registers, ...(options.now ? { now: options.now } : {}) });
+    const app = await buildApp({
+      config,
+      db,
+      redis,
+      registers,
+      ...(options.now ? { now: options.now } : {}),
+    });
     await app.ready();
     Object.assign(ctx, {
       app,
@@ -48,8 +64,14 @@ export function useTestApp(options: { now?: () => Date } = {}): TestApp {
       registers,
       simulator,
       token: (subject: string | { personnummer: string }, extra: Record<string, unknown> = {}) =>
-        app.jwt.sign(typeof subject === 'string' ? { sub: subject, ...extra } : { sub: subject.personnummer, personnummer: subject.personnummer, ...extra }),
-      auth: (subject: string | { personnummer: string }) => ({ authorization: `Bearer ${ctx.token(subject)}` }),
+        app.jwt.sign(
+          typeof subject === 'string'
+            ? { sub: subject, ...extra }
+            : { sub: subject.personnummer, personnummer: subject.personnummer, ...extra },
+        ),
+      auth: (subject: string | { personnummer: string }) => ({
+        authorization: `Bearer ${ctx.token(subject)}`,
+      }),
       admin: <T>(work: (c: pg.Client) => Promise<T>) => withAdminClient(database.adminUrl, work),
     });
   });
@@ -66,6 +88,10 @@ export function useTestApp(options: { now?: () => Date } = {}): TestApp {
 /** Vellinge: a real municipality with no agreement with Trelleborg. */
 export async function provisionVellinge(t: TestApp): Promise<void> {
   await t.admin((c) =>
-    provisionTenant(c, { code: '1233', name: 'Vellinge kommun', committeeName: 'Socialnämnden i Vellinge kommun' }),
+    provisionTenant(c, {
+      code: '1233',
+      name: 'Vellinge kommun',
+      committeeName: 'Socialnämnden i Vellinge kommun',
+    }),
   );
 }

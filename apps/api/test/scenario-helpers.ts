@@ -7,7 +7,12 @@ export const MONTH = '2026-12';
 let serial = 100;
 
 /** A person folkbokförd in the municipality, with fixed register data (the simulator's fixture). */
-export function person(t: TestApp, code: string, profile: PersonFixtureInput['profile'] = {}, birth = '19900101') {
+export function person(
+  t: TestApp,
+  code: string,
+  profile: PersonFixtureInput['profile'] = {},
+  birth = '19900101',
+) {
   serial += 1;
   const personnummer = buildPersonnummer(birth, String(serial).padStart(3, '0'));
   t.simulator.setPerson({
@@ -21,7 +26,10 @@ export function person(t: TestApp, code: string, profile: PersonFixtureInput['pr
       protectedIdentity: false,
       deceased: false,
     },
-    profile: { labourMarket: { registered: true, registrationDate: '2025-01-01', program: null }, ...profile },
+    profile: {
+      labourMarket: { registered: true, registrationDate: '2025-01-01', program: null },
+      ...profile,
+    },
   });
   return { personnummer };
 }
@@ -54,14 +62,30 @@ export async function createSlots(t: TestApp, code: string, n: number) {
     locationName: i % 2 ? 'Arbetsmarknadsförvaltningen, Trelleborg' : 'Kommunhuset',
     officerUsername: 'ask.trelleborg',
   }));
-  const res = await t.app.inject({ method: 'POST', url: `/v1/municipalities/${code}/intake-slots`, headers: t.auth('ask.trelleborg'), payload: { slots } });
+  const res = await t.app.inject({
+    method: 'POST',
+    url: `/v1/municipalities/${code}/intake-slots`,
+    headers: t.auth('ask.trelleborg'),
+    payload: { slots },
+  });
   expect(res.statusCode, res.body).toBe(201);
 }
 
-export async function submit(t: TestApp, code: string, who: { personnummer: string }, form: Record<string, unknown>, withSlot = true) {
+export async function submit(
+  t: TestApp,
+  code: string,
+  who: { personnummer: string },
+  form: Record<string, unknown>,
+  withSlot = true,
+) {
   const payload: Record<string, unknown> = { form };
   if (withSlot) payload.slotId = await freeSlot(t, code, who);
-  return t.app.inject({ method: 'POST', url: `/v1/municipalities/${code}/applications`, headers: t.auth(who), payload });
+  return t.app.inject({
+    method: 'POST',
+    url: `/v1/municipalities/${code}/applications`,
+    headers: t.auth(who),
+    payload,
+  });
 }
 
 export async function plan(t: TestApp, code: string, who: { personnummer: string }, available = true) {
@@ -69,7 +93,14 @@ export async function plan(t: TestApp, code: string, who: { personnummer: string
     method: 'POST',
     url: `/v1/municipalities/${code}/labour-assessments`,
     headers: t.auth('ask.trelleborg'),
-    payload: { personnummer: who.personnummer, availableForWork: available, planFrom: '2026-11-01', planTo: '2027-05-31', track: 'Lager och logistik', ...(available ? {} : { reason: 'Sjukskriven enligt läkarintyg' }) },
+    payload: {
+      personnummer: who.personnummer,
+      availableForWork: available,
+      planFrom: '2026-11-01',
+      planTo: '2027-05-31',
+      track: 'Lager och logistik',
+      ...(available ? {} : { reason: 'Sjukskriven enligt läkarintyg' }),
+    },
   });
   expect(res.statusCode, res.body).toBe(201);
 }
@@ -83,7 +114,13 @@ export function robot(t: TestApp, code: string, applicationId: string) {
 }
 
 /** Submits, records a plan, runs the robot; returns the application id. */
-export async function applyAndAssess(t: TestApp, code: string, who: { personnummer: string }, form: Record<string, unknown>, opts: { plan?: boolean; slot?: boolean } = {}) {
+export async function applyAndAssess(
+  t: TestApp,
+  code: string,
+  who: { personnummer: string },
+  form: Record<string, unknown>,
+  opts: { plan?: boolean; slot?: boolean } = {},
+) {
   const res = await submit(t, code, who, form, opts.slot ?? true);
   expect(res.statusCode, res.body).toBe(201);
   const id = res.json().applicationId as string;

@@ -1,6 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { exportTenant, importTenant, tablesInDependencyOrder, withAdminClient } from '@samverkan/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tenantCreate } from '../src/commands/tenant-create.ts';
 import { tenantExport } from '../src/commands/tenant-export.ts';
@@ -59,7 +60,94 @@ beforeAll(async () => {
       ],
     );
   }
+  // Real case data in every case table, with the values that are easy to get wrong: jsonb numbers
+  // beyond 2^53 and with trailing zeros, nested arrays, bigint beyond 2^53, text arrays with quotes.
+  await query(source.adminUrl, CASE_DATA);
 });
+
+const P1 = "(SELECT person_id FROM kommun_1263.citizens WHERE personnummer = '198112189876')";
+const P2 = "(SELECT person_id FROM kommun_1263.citizens WHERE personnummer = '200002292383')";
+const SLOT1 = 'a0000000-0000-4000-8000-000000000001';
+const APP1 = 'b0000000-0000-4000-8000-000000000001';
+const APP2 = 'b0000000-0000-4000-8000-000000000002';
+const FORM = String.raw`{"income": {"salaryOre": 1234567, "normMultiple": 1.50, "bankReference": 12345678901234567890,
+  "share": 0.30000000000000001}, "matrix": [[1, 2.50, [3, [4.000, "fyra"]]], [], [[]]], "children": [{"age": 4}, {"age": 12.0}],
+  "note": "Åsa \"citat\" \\ snedstreck\nrad två"}`;
+const CASE_DATA = `
+  SELECT setval('kommun_1263.case_number_seq', 40);
+  INSERT INTO kommun_1263.delegation_rules
+    (reference, decision_type, delegate, max_amount_ore, max_norm_multiple, valid_from, note, created_by)
+  VALUES ('3.5', 'assistance.reject', '{"kind":"role","role":"unit_manager","limits":[1.50, 9007199254740993]}',
+          9007199254740993, 1.50, '2026-07-01', NULL, 'admin');
+  INSERT INTO kommun_1263.intake_slots
+    (slot_id, starts_at, ends_at, place, location_name, officer_username, booked_person_id, booked_at)
+  VALUES ('${SLOT1}', '2026-11-03T09:00:00+01', '2026-11-03T10:00:00+01', 'host_office', 'Trelleborg, Stadshuset',
+          'arbetsmarknad.trelleborg', ${P1}, '2026-10-28T12:00:00.5+01'),
+         ('a0000000-0000-4000-8000-000000000002', '2026-11-04T09:00:00+01', '2026-11-04T09:45:00+01', 'video', 'Video',
+          'arbetsmarknad.trelleborg', NULL, NULL);
+  INSERT INTO kommun_1263.labour_assessments
+    (person_id, slot_id, available_for_work, reason, plan_from, plan_to, track, recorded_by)
+  VALUES (${P1}, '${SLOT1}', false, 'Sjukskriven 50 %', '2026-11-01', '2027-01-31', NULL, 'arbetsmarknad.trelleborg');
+  INSERT INTO kommun_1263.applications
+    (application_id, case_number, person_id, month, channel, status, household_key, form, slot_id, registered_by,
+     submitted_at, due_at, processing, manual_reasons, robot_attempts)
+  VALUES ('${APP1}', '1263-2026-' || nextval('kommun_1263.case_number_seq'), ${P1}, '2026-11', 'digital', 'completed',
+          '198112189876', '${FORM}', '${SLOT1}', NULL, '2026-11-01T10:00:00Z', '2026-11-15T00:00:00Z', 'decided', '[]', 1),
+         ('${APP2}', '1263-2026-' || nextval('kommun_1263.case_number_seq'), ${P2}, '2026-11', 'paper', 'in_progress',
+          '200002292383', '{"income": {"salaryOre": 0, "rate": 1.10}, "rows": [[], [1.0]]}', NULL, 'handlaggare.trelleborg',
+          '2026-11-02T08:00:00Z', NULL, 'manual', '["income.unclear", {"code": 7, "share": 0.333}]', 2);
+  INSERT INTO kommun_1263.register_fetches (application_id, personnummer, sources, periods, outcome, response, error)
+  VALUES ('${APP1}', '198112189876', '{"Försäkringskassan","CSN, \\"lån\\""}', '{2026-09,2026-10}', 'ok',
+          '{"fk": {"amountOre": 450000, "rate": 0.30000000000000001, "ids": [12345678901234567890]}}', NULL),
+         ('${APP2}', '200002292383', '{Skatteverket}', '{2026-10}', 'failed', NULL, 'timeout efter 30 s');
+  INSERT INTO kommun_1263.robot_assessments (application_id, outcome, reasons, calculation, norm_version)
+  VALUES ('${APP1}', 'approve', '["ok"]', '{"normOre": 1234500, "multiple": 1.50}', '2026'),
+         ('${APP2}', 'manual', '["income.unclear"]', NULL, '2026');
+  INSERT INTO kommun_1263.proposals
+    (proposal_id, application_id, decision_type, amount_ore, norm_ore, propose_rule_id, status, closed_at)
+  VALUES ('d0000000-0000-4000-8000-000000000001', '${APP2}', 'assistance.approve', 987654, 600000,
+          gen_random_uuid(), 'returned', '2026-11-05T14:00:00Z');
+  INSERT INTO kommun_1263.decisions
+    (decision_id, application_id, outcome, amount_ore, month, calculation, reasons, legal_basis, decided_by_kind,
+     decided_by, decided_by_name, decided_by_employer, delegation_rule_id, delegation_reference, proposal_id,
+     agreement_id, committee_name, norm_version, letter)
+  VALUES ('e0000000-0000-4000-8000-000000000001', '${APP1}', 'approved', 1234500, '2026-11',
+          '{"normOre": 1234500, "multiple": 1.50}', '["ok"]', '4 kap. 1 § SoL', 'robot', 'robot', 'Beslutsrobot', NULL,
+          (SELECT rule_id FROM kommun_1263.delegation_rules ORDER BY reference, rule_id LIMIT 1), '3.4', NULL,
+          (SELECT agreement_id FROM platform.agreements LIMIT 1), 'Socialnämnden i Svedala kommun', '2026',
+          '{"lines": ["Beslut", "Du beviljas 12 345 kr"], "amount": 1234500.00}'),
+         ('e0000000-0000-4000-8000-000000000002', '${APP2}', 'rejected', 0, '2026-11', NULL, '["income.too_high"]',
+          '4 kap. 1 § SoL', 'person', 'chef.trelleborg', 'Chef Chefsson', '1287', gen_random_uuid(), '3.5',
+          'd0000000-0000-4000-8000-000000000001', NULL, 'Socialnämnden i Svedala kommun', '2026', '{"lines": []}');
+  INSERT INTO kommun_1263.payment_files
+    (payment_file_id, payment_date, message_id, format, payment_count, total_ore, content, created_by)
+  VALUES ('f0000000-0000-4000-8000-000000000001', '2026-11-25', 'MSG-2026-11-25-1', 'pain.001.001.03', 1, 1234500,
+          E'<?xml version="1.0" encoding="UTF-8"?>\n<Document>Åsa</Document>\n', 'ekonomi');
+  INSERT INTO kommun_1263.payments
+    (decision_id, application_id, amount_ore, payee_name, payee_account, payment_date, status, payment_file_id)
+  VALUES ('e0000000-0000-4000-8000-000000000001', '${APP1}', 1234500, 'Åsa Öberg-Ärlig',
+          '{"clearing": 8327, "account": 98765432109876543210}', '2026-11-25', 'in_file', 'f0000000-0000-4000-8000-000000000001');
+  INSERT INTO kommun_1263.notifications
+    (person_id, application_id, kind, title, body, dedupe_key, delivered_via, delivered_at)
+  VALUES (${P1}, '${APP1}', 'decision', 'Beslut', 'Du har fått ett beslut', 'decision:${APP1}', 'email', '2026-11-06T07:00:00Z'),
+         (${P2}, NULL, 'reminder', 'Påminnelse', 'Komplettera din ansökan', 'reminder:1', NULL, NULL);
+  INSERT INTO kommun_1263.journal_notes (application_id, author, body)
+  VALUES ('${APP2}', 'handlaggare.trelleborg', E'Ringde sökande; "inkomst" oklar.\nÅterkommer.');
+  INSERT INTO kommun_1263.case_events (application_id, kind, actor, detail)
+  VALUES ('${APP1}', 'submitted', 'citizen', '{}'), ('${APP1}', 'robot.assessed', 'robot', '{"multiple": 1.50}'),
+         ('${APP1}', 'decided', 'robot', '{"amountOre": 1234500}'), ('${APP2}', 'submitted', 'handlaggare.trelleborg', '{}'),
+         ('${APP2}', 'proposal.returned', 'chef.trelleborg', '{"reason": "Inkomst \\"oklar\\""}');
+  INSERT INTO kommun_1263.sample_checks
+    (application_id, kind, draw_month, requested_documents, due_date, status, outcome, blind_outcome, blind_amount_ore,
+     agrees_with_decision, recorded_by, recorded_at)
+  VALUES ('${APP1}', 'documents', '2026-11', '["lönespec", {"months": 3}]', '2026-12-15', 'open', NULL, NULL, NULL, NULL, NULL, NULL),
+         ('${APP1}', 'blind_review', '2026-11', '[]', NULL, 'completed', 'agrees', 'approved', 1234500, true, 'granskare',
+          '2026-11-20T10:00:00Z');
+  INSERT INTO kommun_1263.audit_log (actor_kind, actor_id, acting_for_code, action, outcome, person_id, detail)
+  VALUES ('system', 'ekonomisystem', '1263', 'payment.reconciled', 'allowed', ${P1},
+          '{"normMultiple": 1.50, "bankReference": 12345678901234567890, "nested": [[1.0], [2.50, [3]]]}');
+  SELECT setval('kommun_1263.case_number_seq', 57);
+`;
 
 afterAll(async () => {
   for (const p of empties) await p.drop();
@@ -88,43 +176,73 @@ async function tenantRows(url: string, schema = 'kommun_1263'): Promise<Record<s
   );
   const result: Record<string, string[]> = {};
   for (const { table_name } of tables) {
+    const [pk] = await query<{ cols: string }>(
+      url,
+      `SELECT string_agg('t.' || quote_ident(a.attname), ', ' ORDER BY k.pos) AS cols
+         FROM pg_index i
+         JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, pos) ON true
+         JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = k.attnum
+        WHERE i.indrelid = $1::regclass AND i.indisprimary`,
+      [`${schema}.${table_name}`],
+    );
     const rows = await query<{ r: string }>(
       url,
-      `SELECT t::text AS r FROM ${schema}.${table_name} t ORDER BY 1`,
+      `SELECT t::text AS r FROM ${schema}.${table_name} t ORDER BY ${pk?.cols ?? 't::text'}`,
     );
     result[table_name] = rows.map((r) => r.r);
   }
   return result;
 }
 
+const sequenceState = (url: string) =>
+  query<{ last_value: string; is_called: boolean }>(
+    url,
+    'SELECT last_value::text AS last_value, is_called FROM kommun_1263.case_number_seq',
+  );
+
+/** The table of every row line, in file order. */
+const rowTables = (fileLines: string[]) =>
+  fileLines.flatMap((l) => {
+    const m = /^\{"t":"([a-z_0-9]+)","r":/.exec(l);
+    return m?.[1] ? [m[1]] : [];
+  });
+
 const lines = async (file: string) => (await readFile(file, 'utf8')).split('\n');
 
+/** The file's lines with only the header's exportedAt cut out of the raw text (no JSON round trip). */
 function withoutExportedAt(fileLines: string[]): string[] {
   const [header = '', ...rest] = fileLines;
-  const { exportedAt: _ignored, ...kept } = JSON.parse(header) as Record<string, unknown>;
-  return [JSON.stringify(kept), ...rest];
+  const cut = header.replace(/,"exportedAt":"[^"]*"/, '');
+  expect(cut).not.toBe(header);
+  return [cut, ...rest];
 }
 
 describe('tenant export + import', () => {
+  it('exports real case data: every tenant table has rows', async () => {
+    const rows = await tenantRows(source.adminUrl);
+    const empty = Object.entries(rows).filter(([, r]) => r.length === 0).map(([t]) => t);
+    expect(empty).toEqual([]);
+    expect(Object.keys(rows)).toHaveLength(17);
+  });
+
   it('round-trips Svedala exactly into an empty platform and back out', async () => {
     const fileA = join(dir, 'svedala-a.ndjson');
     const exported = await exportTo(source, fileA);
-    expect(exported.text()).toMatch(/audit_log\s+30/);
+    expect(exported.text()).toMatch(/audit_log\s+31/);
+    expect(exported.text()).toMatch(/applications\s+2/);
 
     const target = await emptyPlatform();
     const imported = await importFrom(target, fileA);
-    expect(imported.text()).toMatch(/citizens\s+\d+/);
+    expect(imported.text()).toMatch(/citizens\s+5/);
     // The host is not on the empty platform, so the agreement cannot be restored; the command says so.
     expect(imported.text()).toMatch(/agreement .* \(1287→1263\) NOT restored: 1287 is not on this platform/);
+    expect(await query(target.adminUrl, 'SELECT * FROM platform.agreements')).toEqual([]);
 
     expect(await tenantRows(target.adminUrl)).toEqual(await tenantRows(source.adminUrl));
-    expect(await catalogSnapshot(target.adminUrl)).toEqual(
-      await catalogSnapshot(source.adminUrl, 'kommun_1263'),
-    );
+    expect(await catalogSnapshot(target.adminUrl)).toEqual(await catalogSnapshot(source.adminUrl, 'kommun_1263'));
     const registry = 'SELECT m::text AS r FROM platform.municipalities m WHERE municipality_code = $1';
-    expect(await query(target.adminUrl, registry, ['1263'])).toEqual(
-      await query(source.adminUrl, registry, ['1263']),
-    );
+    expect(await query(target.adminUrl, registry, ['1263'])).toEqual(await query(source.adminUrl, registry, ['1263']));
+    expect(await sequenceState(target.adminUrl)).toEqual(await sequenceState(source.adminUrl));
 
     const fileB = join(dir, 'svedala-b.ndjson');
     await exportTo(target, fileB);
@@ -134,19 +252,97 @@ describe('tenant export + import', () => {
     expect(headerA.agreements).toHaveLength(1);
     expect(headerB.agreements).toEqual([]);
     expect({ ...headerB, agreements: headerA.agreements }).toEqual(headerA);
+    // Apart from the agreement, the header is the same text too.
+    const dropAgreements = (h: string) => h.replace(/"agreements":\[.*\],"migrations"/, '"agreements":[],"migrations"');
+    expect(dropAgreements(b[0] ?? '')).toBe(dropAgreements(a[0] ?? ''));
     expect(b.slice(1)).toEqual(a.slice(1));
   });
 
-  it('is byte-identical apart from exportedAt when the host is on the target platform', async () => {
+  it('is byte-identical apart from exportedAt into a platform that has Trelleborg but not Svedala', async () => {
     const fileA = join(dir, 'svedala-host-a.ndjson');
     await exportTo(source, fileA);
     const target = await emptyPlatform();
     await tenantCreate(target.config, ['--code', '1287', '--name', 'Trelleborgs kommun'], captureOutput());
+    const trelleborgBefore = await tenantRows(target.adminUrl, 'kommun_1287');
     const imported = await importFrom(target, fileA);
     expect(imported.text()).toMatch(/agreement .* \(1287→1263\) restored/);
+    expect(imported.text()).not.toMatch(/NOT restored/);
+    expect(await tenantRows(target.adminUrl)).toEqual(await tenantRows(source.adminUrl));
+    expect(await tenantRows(target.adminUrl, 'kommun_1287')).toEqual(trelleborgBefore);
+    const agreement = 'SELECT a::text AS r FROM platform.agreements a WHERE tenant_code = $1';
+    expect(await query(target.adminUrl, agreement, ['1263'])).toEqual(await query(source.adminUrl, agreement, ['1263']));
     const fileB = join(dir, 'svedala-host-b.ndjson');
     await exportTo(target, fileB);
     expect(withoutExportedAt(await lines(fileB))).toEqual(withoutExportedAt(await lines(fileA)));
+  });
+
+  it('keeps jsonb numbers exactly (1.50, integers beyond 2^53) in the file and in the database', async () => {
+    const file = join(dir, 'svedala-precision.ndjson');
+    await exportTo(source, file);
+    const text = await readFile(file, 'utf8');
+    expect(text).toContain('"bankReference": 12345678901234567890');
+    expect(text).toContain('"normMultiple": 1.50');
+    expect(text).toContain('"share": 0.30000000000000001');
+    expect(text).toContain('"max_amount_ore":9007199254740993');
+    const target = await emptyPlatform();
+    await importFrom(target, file);
+    const detail = "SELECT detail::text AS d FROM kommun_1263.audit_log WHERE action = 'payment.reconciled'";
+    const [row] = await query<{ d: string }>(target.adminUrl, detail);
+    expect(row?.d).toBe(
+      '{"nested": [[1.0], [2.50, [3]]], "normMultiple": 1.50, "bankReference": 12345678901234567890}',
+    );
+    const form = `SELECT form::text AS f FROM kommun_1263.applications WHERE application_id = '${APP1}'`;
+    expect(await query(target.adminUrl, form)).toEqual(await query(source.adminUrl, form));
+  });
+
+  it('writes tables in foreign-key order (citizens before applications) and rows in primary-key order', async () => {
+    const file = join(dir, 'svedala-order.ndjson');
+    await exportTo(source, file);
+    const fileLines = await lines(file);
+    const order = [...new Set(rowTables(fileLines))];
+    const expected = await withAdminClient(source.adminUrl, (c) => tablesInDependencyOrder(c, 'kommun_1263'));
+    expect(order).toEqual(expected);
+    const edges = await query<{ child: string; parent: string }>(
+      source.adminUrl,
+      `SELECT c.relname AS child, p.relname AS parent FROM pg_constraint k
+         JOIN pg_class c ON c.oid = k.conrelid JOIN pg_class p ON p.oid = k.confrelid
+        WHERE k.contype = 'f' AND c.relnamespace = 'kommun_1263'::regnamespace`,
+    );
+    expect(edges.length).toBeGreaterThan(10);
+    for (const { child, parent } of edges) expect(order.indexOf(parent)).toBeLessThan(order.indexOf(child));
+    expect(order.indexOf('citizens')).toBeLessThan(order.indexOf('applications'));
+    // Rows in primary-key order: audit ids ascend numerically (10 after 9, not after 1).
+    const auditIds = fileLines
+      .filter((l) => l.startsWith('{"t":"audit_log"'))
+      .map((l) => Number(/"audit_id":(\d+)/.exec(l)?.[1]));
+    expect(auditIds).toHaveLength(31);
+    expect(auditIds).toEqual([...auditIds].sort((x, y) => x - y));
+  });
+
+  it('refuses to order tables whose foreign keys form a cycle', async () => {
+    const target = await emptyPlatform();
+    await query(
+      target.adminUrl,
+      `CREATE SCHEMA cyclic;
+       CREATE TABLE cyclic.a (id int PRIMARY KEY, b_id int);
+       CREATE TABLE cyclic.b (id int PRIMARY KEY, a_id int REFERENCES cyclic.a);
+       ALTER TABLE cyclic.a ADD FOREIGN KEY (b_id) REFERENCES cyclic.b;
+       CREATE TABLE cyclic.c (id int PRIMARY KEY)`,
+    );
+    await expect(withAdminClient(target.adminUrl, (c) => tablesInDependencyOrder(c, 'cyclic'))).rejects.toThrow(
+      /cycle among a, b/,
+    );
+  });
+
+  it('continues plain sequences (case_number_seq) after the exported value', async () => {
+    const file = join(dir, 'svedala-case-seq.ndjson');
+    await exportTo(source, file);
+    const [state] = await sequenceState(source.adminUrl);
+    expect(state).toEqual({ last_value: '57', is_called: true });
+    const target = await emptyPlatform();
+    await importFrom(target, file);
+    const [next] = await query<{ n: string }>(target.adminUrl, "SELECT nextval('kommun_1263.case_number_seq')::text AS n");
+    expect(next?.n).toBe('58');
   });
 
   it('continues identity sequences after the imported keys', async () => {

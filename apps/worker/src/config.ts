@@ -27,7 +27,8 @@ const schema = z.object({
    */
   WORKER_DISABLED_JOBS: z
     .string()
-    .default('')
+    // Jobs without a processor yet (see docs/capabilities/case-handling.md).
+    .default('decision.notify,summary.daily,sample.draw')
     .transform((value, ctx) => {
       const names = value
         .split(',')

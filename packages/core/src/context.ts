@@ -1,5 +1,5 @@
-import type { AccessBasis, Actor } from '@samverkan/domain';
 import type { RootDb } from '@samverkan/db';
+import type { AccessBasis, Actor } from '@samverkan/domain';
 
 export interface TenantRef {
   code: string;

@@ -115,11 +115,16 @@ export async function migrateAll(
   adminConnectionString: string,
   set: MigrationSet = loadMigrationSet(),
 ): Promise<MigrateAllResult> {
-  const client = new pg.Client({ connectionString: adminConnectionString, application_name: 'samverkan-migrate' });
+  const client = new pg.Client({
+    connectionString: adminConnectionString,
+    application_name: 'samverkan-migrate',
+  });
   await client.connect();
   try {
     await ensureAppRole(client);
-    const platformApplied = await inTransaction(client, () => migrateSchema(client, PLATFORM_SCHEMA, set.platform));
+    const platformApplied = await inTransaction(client, () =>
+      migrateSchema(client, PLATFORM_SCHEMA, set.platform),
+    );
     const { rows } = await client.query<{ municipality_code: string; schema_name: string }>(
       'SELECT municipality_code, schema_name FROM platform.municipalities ORDER BY municipality_code',
     );
@@ -159,14 +164,24 @@ export async function provisionTenant(
       `INSERT INTO platform.municipalities
          (municipality_code, name, organisation_number, schema_name, committee_name, postal_address)
        VALUES ($1, $2, $3, $4, $5, $6)`,
-      [input.code, input.name, input.organisationNumber ?? null, schema, input.committeeName, input.postalAddress ?? null],
+      [
+        input.code,
+        input.name,
+        input.organisationNumber ?? null,
+        schema,
+        input.committeeName,
+        input.postalAddress ?? null,
+      ],
     );
     const applied = await migrateSchema(client, schema, set.tenant, options);
     return { schema, applied };
   });
 }
 
-export async function withAdminClient<T>(connectionString: string, work: (c: pg.Client) => Promise<T>): Promise<T> {
+export async function withAdminClient<T>(
+  connectionString: string,
+  work: (c: pg.Client) => Promise<T>,
+): Promise<T> {
   const client = new pg.Client({ connectionString, application_name: 'samverkan-admin' });
   await client.connect();
   try {

@@ -15,7 +15,9 @@ export interface MunicipalitiesTable {
   schemaName: string;
   committeeName: string;
   postalAddress: string | null;
-  payoutAccount: JSONColumnType<{ kind: 'iban'; iban: string; bic?: string } | { kind: 'bankgiro'; number: string }> | null;
+  payoutAccount: JSONColumnType<
+    { kind: 'iban'; iban: string; bic?: string } | { kind: 'bankgiro'; number: string }
+  > | null;
   status: Generated<'active' | 'suspended' | 'offboarded'>;
   createdAt: Timestamp;
   updatedAt: Timestamp;
@@ -169,7 +171,13 @@ export interface LabourAssessmentsTable {
   recordedAt: Timestamp;
 }
 
-export type ApplicationStatus = 'draft' | 'submitted' | 'in_progress' | 'waiting_for_completion' | 'completed' | 'withdrawn';
+export type ApplicationStatus =
+  | 'draft'
+  | 'submitted'
+  | 'in_progress'
+  | 'waiting_for_completion'
+  | 'completed'
+  | 'withdrawn';
 export type Processing = 'none' | 'queued' | 'assessing' | 'proposed' | 'manual' | 'decided';
 
 export interface ApplicationsTable {
@@ -270,7 +278,9 @@ export interface PaymentsTable {
   applicationId: string;
   amountOre: number;
   payeeName: string;
-  payeeAccount: Json<{ kind: 'bank_account'; clearing: string; account: string } | { kind: 'bankgiro'; number: string }>;
+  payeeAccount: Json<
+    { kind: 'bank_account'; clearing: string; account: string } | { kind: 'bankgiro'; number: string }
+  >;
   paymentDate: DateString;
   status: Generated<'pending' | 'in_file'>;
   paymentFileId: string | null;

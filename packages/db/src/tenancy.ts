@@ -1,5 +1,5 @@
-import type { Kysely } from 'kysely';
 import { MUNICIPALITY_CODE_PATTERN } from '@samverkan/domain';
+import type { Kysely } from 'kysely';
 import type { PlatformDb, TenantDb } from './connection.ts';
 
 export const PLATFORM_SCHEMA = 'platform';
@@ -14,7 +14,8 @@ export function schemaNameFor(municipalityCode: string): string {
 }
 
 export function assertSchemaName(schema: string): string {
-  if (!SCHEMA_NAME_PATTERN.test(schema)) throw new Error(`Not a tenant schema name: ${JSON.stringify(schema)}`);
+  if (!SCHEMA_NAME_PATTERN.test(schema))
+    throw new Error(`Not a tenant schema name: ${JSON.stringify(schema)}`);
   return schema;
 }
 
@@ -23,7 +24,8 @@ export function assertSchemaName(schema: string): string {
 // biome-ignore lint/suspicious/noExplicitAny: accepts the root handle or any transaction on it
 type AnyKysely = Kysely<any>;
 
-export const platform = (db: AnyKysely): PlatformDb => db.withSchema(PLATFORM_SCHEMA) as unknown as PlatformDb;
+export const platform = (db: AnyKysely): PlatformDb =>
+  db.withSchema(PLATFORM_SCHEMA) as unknown as PlatformDb;
 
 /** A handle whose every query is qualified with the tenant's schema (from the registry row). */
 export const tenant = (db: AnyKysely, schemaName: string): TenantDb =>

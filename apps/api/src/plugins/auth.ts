@@ -1,5 +1,5 @@
 import fastifyJwt from '@fastify/jwt';
-import { type TokenSubject } from '@samverkan/core';
+import type { TokenSubject } from '@samverkan/core';
 import { DomainError } from '@samverkan/domain';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
@@ -28,7 +28,11 @@ declare module 'fastify' {
 export const auth = fp(
   async (app: FastifyInstance, opts: { config: ApiConfig }) => {
     const { config } = opts;
-    const verify = { allowedIss: config.JWT_ISSUER, allowedAud: config.JWT_AUDIENCE, algorithms: [] as string[] };
+    const verify = {
+      allowedIss: config.JWT_ISSUER,
+      allowedAud: config.JWT_AUDIENCE,
+      algorithms: [] as string[],
+    };
     if (config.JWT_JWKS_URL) {
       const jwksUrl = new URL(config.JWT_JWKS_URL);
       const getJwks = buildGetJwks({ jwksPath: jwksUrl.pathname, providerDiscovery: false, ttl: 600_000 });
@@ -54,7 +58,8 @@ export const auth = fp(
     }
 
     app.decorateRequest('tokenSubject', async function (this: FastifyRequest): Promise<TokenSubject> {
-      if (!this.headers.authorization) throw new DomainError('unauthenticated', 'Inloggning krävs (Bearer-token).');
+      if (!this.headers.authorization)
+        throw new DomainError('unauthenticated', 'Inloggning krävs (Bearer-token).');
       const payload = await this.jwtVerify<Record<string, unknown>>();
       const personnummer = payload[config.JWT_CITIZEN_CLAIM];
       if (typeof personnummer === 'string') return { kind: 'citizen', personnummer };

@@ -4,7 +4,15 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 
 /** The one table from error code to HTTP status and title (RFC 9457 problem details). */
-const PROBLEMS: Record<DomainErrorCode | 'route_not_found' | 'internal_error' | 'payload_too_large' | 'unsupported_media_type' | 'malformed_json', { status: number; title: string }> = {
+const PROBLEMS: Record<
+  | DomainErrorCode
+  | 'route_not_found'
+  | 'internal_error'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'malformed_json',
+  { status: number; title: string }
+> = {
   validation_failed: { status: 400, title: 'Ogiltig begäran' },
   malformed_json: { status: 400, title: 'Felaktig JSON' },
   invalid_personnummer: { status: 400, title: 'Ogiltigt personnummer' },
@@ -78,7 +86,10 @@ export function sendProblem(reply: FastifyReply, problem: ProblemBody): FastifyR
 function validationErrors(error: FastifyError): ProblemBody['errors'] {
   const part = error.validationContext ?? 'body';
   return (error.validation ?? []).map((v) => {
-    const missing = v.keyword === 'required' ? `/${String((v.params as { missingProperty?: string }).missingProperty)}` : '';
+    const missing =
+      v.keyword === 'required'
+        ? `/${String((v.params as { missingProperty?: string }).missingProperty)}`
+        : '';
     const extra =
       v.keyword === 'additionalProperties'
         ? `/${String((v.params as { additionalProperty?: string }).additionalProperty)}`
@@ -91,22 +102,37 @@ function validationErrors(error: FastifyError): ProblemBody['errors'] {
 export const problemDetails = fp(
   async (app: FastifyInstance) => {
     app.setNotFoundHandler((request, reply) => {
-      sendProblem(reply, problemFor(request, 'route_not_found', `${request.method} ${request.url.split('?')[0]}`));
+      sendProblem(
+        reply,
+        problemFor(request, 'route_not_found', `${request.method} ${request.url.split('?')[0]}`),
+      );
     });
 
     app.setErrorHandler((error: FastifyError, request, reply) => {
       if (isDomainError(error)) {
         const issues = (error.details?.issues as { path: string; message: string }[] | undefined) ?? [];
-        const errors = issues.map((i) => ({ pointer: `/body/${i.path.replaceAll('.', '/')}`, detail: i.message }));
+        const errors = issues.map((i) => ({
+          pointer: `/body/${i.path.replaceAll('.', '/')}`,
+          detail: i.message,
+        }));
         const problem = problemFor(request, error.code, error.message, errors);
         request.log.info({ code: error.code, status: problem.status }, 'request refused');
         return sendProblem(reply, problem);
       }
       if (error.validation) {
         request.log.info({ validation: error.validation }, 'validation failed');
-        return sendProblem(reply, problemFor(request, 'validation_failed', 'Begäran följer inte API-kontraktet.', validationErrors(error)));
+        return sendProblem(
+          reply,
+          problemFor(
+            request,
+            'validation_failed',
+            'Begäran följer inte API-kontraktet.',
+            validationErrors(error),
+          ),
+        );
       }
-      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, problemFor(request, 'payload_too_large'));
+      if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE')
+        return sendProblem(reply, problemFor(request, 'payload_too_large'));
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
         return sendProblem(reply, problemFor(request, 'unsupported_media_type', 'Skicka application/json.'));
       }
@@ -114,7 +140,12 @@ export const problemDetails = fp(
         request.log.info({ code: error.code }, 'token refused');
         return sendProblem(reply, problemFor(request, 'unauthenticated', 'Giltig inloggning krävs.'));
       }
-      if (error.statusCode === 400 && (error instanceof SyntaxError || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')) {
+      if (
+        error.statusCode === 400 &&
+        (error instanceof SyntaxError ||
+          error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' ||
+          error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY')
+      ) {
         return sendProblem(reply, problemFor(request, 'malformed_json', 'Begärans JSON kunde inte tolkas.'));
       }
       if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) {
@@ -122,7 +153,14 @@ export const problemDetails = fp(
         return sendProblem(reply, { ...problem, status: error.statusCode });
       }
       request.log.error({ err: error }, 'unhandled error');
-      return sendProblem(reply, problemFor(request, 'internal_error', 'Ett oväntat fel inträffade. Ange request-id vid kontakt med support.'));
+      return sendProblem(
+        reply,
+        problemFor(
+          request,
+          'internal_error',
+          'Ett oväntat fel inträffade. Ange request-id vid kontakt med support.',
+        ),
+      );
     });
   },
   { name: 'problem-details' },

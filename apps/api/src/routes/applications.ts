@@ -9,14 +9,20 @@ import {
   submitApplication,
 } from '@samverkan/core';
 import type { Application, Decision } from '@samverkan/db';
-import { renderDecisionLetterPdf, type DecisionLetter } from '@samverkan/documents';
+import { type DecisionLetter, renderDecisionLetterPdf } from '@samverkan/documents';
 import { DomainError } from '@samverkan/domain';
 import type { RegisterGateway } from '@samverkan/registers';
 import { route, tenantCtx } from '../routing.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
-export const summaryBody = (a: Pick<Application, 'applicationId' | 'caseNumber' | 'month' | 'status' | 'channel' | 'submittedAt' | 'dueAt'>, d?: { outcome: string | null; amountOre: number | null }) => ({
+export const summaryBody = (
+  a: Pick<
+    Application,
+    'applicationId' | 'caseNumber' | 'month' | 'status' | 'channel' | 'submittedAt' | 'dueAt'
+  >,
+  d?: { outcome: string | null; amountOre: number | null },
+) => ({
   applicationId: a.applicationId,
   caseNumber: a.caseNumber,
   month: a.month,
@@ -64,7 +70,11 @@ export function applicationRoutes(deps: { registers: RegisterGateway | null }) {
     listIntakeSlots: route('listIntakeSlots', {
       guard: { action: 'cases.read', citizensToo: true },
       handler: async (_i, rc) => ({
-        items: (await listFreeSlots(tenantCtx(rc))).map((s) => ({ ...s, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })),
+        items: (await listFreeSlots(tenantCtx(rc))).map((s) => ({
+          ...s,
+          startsAt: s.startsAt.toISOString(),
+          endsAt: s.endsAt.toISOString(),
+        })),
       }),
     }),
     createIntakeSlots: route('createIntakeSlots', {
@@ -72,7 +82,15 @@ export function applicationRoutes(deps: { registers: RegisterGateway | null }) {
       handler: async ({ body, reply }, rc) => {
         const rows = await createSlots(tenantCtx(rc), body.slots);
         reply.code(201);
-        return { items: rows.map((s) => ({ slotId: s.slotId, place: s.place, locationName: s.locationName, startsAt: s.startsAt.toISOString(), endsAt: s.endsAt.toISOString() })) };
+        return {
+          items: rows.map((s) => ({
+            slotId: s.slotId,
+            place: s.place,
+            locationName: s.locationName,
+            startsAt: s.startsAt.toISOString(),
+            endsAt: s.endsAt.toISOString(),
+          })),
+        };
       },
     }),
     recordLabourAssessment: route('recordLabourAssessment', {
@@ -80,7 +98,12 @@ export function applicationRoutes(deps: { registers: RegisterGateway | null }) {
       handler: async ({ body, reply }, rc) => {
         const row = await recordLabourAssessment(tenantCtx(rc), body);
         reply.code(201);
-        return { labourAssessmentId: row.labourAssessmentId, availableForWork: row.availableForWork, planFrom: row.planFrom, planTo: row.planTo };
+        return {
+          labourAssessmentId: row.labourAssessmentId,
+          availableForWork: row.availableForWork,
+          planFrom: row.planFrom,
+          planTo: row.planTo,
+        };
       },
     }),
     submitApplication: route('submitApplication', {
@@ -105,7 +128,13 @@ export function applicationRoutes(deps: { registers: RegisterGateway | null }) {
       handler: async ({ params, body }, rc) => {
         const ctx = tenantCtx(rc);
         if (ctx.actor.kind !== 'citizen') throw new DomainError('forbidden', 'Endast den sökande.');
-        const row = await saveDraft(ctx, { personnummer: ctx.actor.personnummer, givenName: 'Okänd', familyName: 'Okänd', month: params.month, form: body.form });
+        const row = await saveDraft(ctx, {
+          personnummer: ctx.actor.personnummer,
+          givenName: 'Okänd',
+          familyName: 'Okänd',
+          month: params.month,
+          form: body.form,
+        });
         return summaryBody(row);
       },
     }),
@@ -120,18 +149,27 @@ export function applicationRoutes(deps: { registers: RegisterGateway | null }) {
     listMyApplications: route('listMyApplications', {
       guard: 'citizen',
       handler: async (_i, rc) => ({
-        items: (await listMyApplications(tenantCtx(rc))).map((r) => summaryBody(r, { outcome: r.outcome, amountOre: r.amountOre })),
+        items: (await listMyApplications(tenantCtx(rc))).map((r) =>
+          summaryBody(r, { outcome: r.outcome, amountOre: r.amountOre }),
+        ),
       }),
     }),
     getMyApplication: route('getMyApplication', {
       guard: 'citizen',
       handler: async ({ params }, rc) => {
-        const { application, decision, payment, documentRequests } = await getMyApplication(tenantCtx(rc), params.applicationId);
+        const { application, decision, payment, documentRequests } = await getMyApplication(
+          tenantCtx(rc),
+          params.applicationId,
+        );
         return {
           application: summaryBody(application, decision ?? undefined),
           decision: decision ? decisionBody(decision) : null,
           payment,
-          documentRequests: documentRequests.map((r) => ({ requestedDocuments: r.requestedDocuments, dueDate: r.dueDate, status: r.status })),
+          documentRequests: documentRequests.map((r) => ({
+            requestedDocuments: r.requestedDocuments,
+            dueDate: r.dueDate,
+            status: r.status,
+          })),
         };
       },
     }),

@@ -67,11 +67,30 @@ export function caseRoutes(deps: { db: RootDb; now: () => Date }) {
                 normVersion: c.assessment.normVersion,
               }
             : null,
-          proposal: c.proposal ? { proposalId: c.proposal.proposalId, status: c.proposal.status, decisionType: c.proposal.decisionType, amountOre: c.proposal.amountOre } : null,
+          proposal: c.proposal
+            ? {
+                proposalId: c.proposal.proposalId,
+                status: c.proposal.status,
+                decisionType: c.proposal.decisionType,
+                amountOre: c.proposal.amountOre,
+              }
+            : null,
           decision: c.decision ? decisionBody(c.decision) : null,
-          payment: c.payment ? { amountOre: c.payment.amountOre, paymentDate: c.payment.paymentDate, status: c.payment.status } : null,
-          events: c.events.map((e) => ({ kind: e.kind, actor: e.actor, detail: e.detail, occurredAt: e.occurredAt.toISOString() })),
-          notes: c.notes.map((n) => ({ noteId: n.noteId, author: n.author, body: n.body, createdAt: n.createdAt.toISOString() })),
+          payment: c.payment
+            ? { amountOre: c.payment.amountOre, paymentDate: c.payment.paymentDate, status: c.payment.status }
+            : null,
+          events: c.events.map((e) => ({
+            kind: e.kind,
+            actor: e.actor,
+            detail: e.detail,
+            occurredAt: e.occurredAt.toISOString(),
+          })),
+          notes: c.notes.map((n) => ({
+            noteId: n.noteId,
+            author: n.author,
+            body: n.body,
+            createdAt: n.createdAt.toISOString(),
+          })),
         };
       },
     }),
@@ -80,13 +99,21 @@ export function caseRoutes(deps: { db: RootDb; now: () => Date }) {
       handler: async ({ params, body, reply }, rc) => {
         const note = await addJournalNote(tenantCtx(rc), params.applicationId, body.body);
         reply.code(201);
-        return { noteId: note.noteId, author: note.author, body: note.body, createdAt: note.createdAt.toISOString() };
+        return {
+          noteId: note.noteId,
+          author: note.author,
+          body: note.body,
+          createdAt: note.createdAt.toISOString(),
+        };
       },
     }),
     decideCase: route('decideCase', {
       guard: { action: 'cases.decide' },
       handler: async ({ params, body, reply }, rc) => {
-        const result = await decideManually(tenantCtx(rc), params.applicationId, { ...body, adjustments: body.adjustments ?? [] });
+        const result = await decideManually(tenantCtx(rc), params.applicationId, {
+          ...body,
+          adjustments: body.adjustments ?? [],
+        });
         reply.code(201);
         return result;
       },
@@ -115,14 +142,18 @@ export function caseRoutes(deps: { db: RootDb; now: () => Date }) {
         const ctx = tenantCtx(rc);
         let ids = body.proposalIds ?? [];
         if (body.allOpen) ids = (await listOpenProposals(ctx)).map((p) => p.proposalId);
-        if (ids.length === 0) throw new DomainError('validation_failed', 'Ange proposalIds eller allOpen: true.');
+        if (ids.length === 0)
+          throw new DomainError('validation_failed', 'Ange proposalIds eller allOpen: true.');
         return { results: await signProposals(ctx, ids) };
       },
     }),
     listDelegatedDecisions: route('listDelegatedDecisions', {
       guard: { action: 'cases.read' },
       handler: async ({ query }, rc) => ({
-        items: (await listDelegatedDecisions(tenantCtx(rc), query.from, query.to)).map((d) => ({ ...d, decidedAt: d.decidedAt.toISOString() })),
+        items: (await listDelegatedDecisions(tenantCtx(rc), query.from, query.to)).map((d) => ({
+          ...d,
+          decidedAt: d.decidedAt.toISOString(),
+        })),
       }),
     }),
     getDailySummary: route('getDailySummary', {
@@ -144,7 +175,9 @@ export function caseRoutes(deps: { db: RootDb; now: () => Date }) {
       guard: { action: 'billing.read' },
       handler: async ({ params, reply }, rc) => {
         const f = await getPaymentFile(tenantCtx(rc), params.paymentFileId);
-        reply.type('application/xml').header('content-disposition', `attachment; filename="${f.messageId}.xml"`);
+        reply
+          .type('application/xml')
+          .header('content-disposition', `attachment; filename="${f.messageId}.xml"`);
         return f.content;
       },
     }),

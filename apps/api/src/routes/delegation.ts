@@ -57,7 +57,14 @@ export const delegationRoutes = {
         ...(body.date === undefined ? {} : { date: body.date }),
       });
       if (answer.mode === 'decide') {
-        return { allowed: true, mode: 'decide' as const, ruleId: answer.rule.ruleId, reference: answer.rule.reference, reason: null, signerRuleIds: [] };
+        return {
+          allowed: true,
+          mode: 'decide' as const,
+          ruleId: answer.rule.ruleId,
+          reference: answer.rule.reference,
+          reason: null,
+          signerRuleIds: [],
+        };
       }
       if (answer.mode === 'propose') {
         return {
@@ -69,7 +76,14 @@ export const delegationRoutes = {
           signerRuleIds: answer.signers.map((s) => s.ruleId),
         };
       }
-      return { allowed: false, mode: 'none' as const, ruleId: null, reference: null, reason: answer.reason, signerRuleIds: [] };
+      return {
+        allowed: false,
+        mode: 'none' as const,
+        ruleId: null,
+        reference: null,
+        reason: answer.reason,
+        signerRuleIds: [],
+      };
     },
   }),
 };

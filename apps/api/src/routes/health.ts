@@ -1,6 +1,6 @@
-import { sql } from 'kysely';
 import type { RootDb } from '@samverkan/db';
 import type { Redis } from 'ioredis';
+import { sql } from 'kysely';
 import { route } from '../routing.ts';
 
 export function healthRoutes(deps: { db: RootDb; redis: Redis | null }) {
@@ -10,11 +10,20 @@ export function healthRoutes(deps: { db: RootDb; redis: Redis | null }) {
       guard: 'public',
       handler: async ({ reply }) => {
         const withTimeout = <T>(p: Promise<T>) =>
-          Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000))]);
+          Promise.race([
+            p,
+            new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+          ]);
         const [postgres, redis] = await Promise.all([
-          withTimeout(sql`SELECT 1`.execute(deps.db)).then(() => 'ok' as const, () => 'failed' as const),
+          withTimeout(sql`SELECT 1`.execute(deps.db)).then(
+            () => 'ok' as const,
+            () => 'failed' as const,
+          ),
           deps.redis
-            ? withTimeout(deps.redis.ping()).then(() => 'ok' as const, () => 'failed' as const)
+            ? withTimeout(deps.redis.ping()).then(
+                () => 'ok' as const,
+                () => 'failed' as const,
+              )
             : Promise.resolve('failed' as const),
         ]);
         const ok = postgres === 'ok' && redis === 'ok';

@@ -49,7 +49,9 @@ export function municipalityRoutes(deps: { db: RootDb; now: () => Date }) {
     }),
     listAgreements: route('listAgreements', {
       guard: { action: 'municipality.read' },
-      handler: async (_input, rc) => ({ items: (await listMunicipalityAgreements(tenantCtx(rc))).map(agreementBody) }),
+      handler: async (_input, rc) => ({
+        items: (await listMunicipalityAgreements(tenantCtx(rc))).map(agreementBody),
+      }),
     }),
   };
 }

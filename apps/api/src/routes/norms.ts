@@ -1,7 +1,13 @@
 import { createGuidelineVersion, listGuidelines, listRiksnorm } from '@samverkan/core';
 import { route, tenantCtx } from '../routing.ts';
 
-type VersionRow = { versionId: string; effectiveFrom: string; body: Record<string, unknown>; createdBy: string; createdAt: Date };
+type VersionRow = {
+  versionId: string;
+  effectiveFrom: string;
+  body: Record<string, unknown>;
+  createdBy: string;
+  createdAt: Date;
+};
 const versionBody = (v: VersionRow) => ({
   versionId: v.versionId,
   effectiveFrom: v.effectiveFrom,

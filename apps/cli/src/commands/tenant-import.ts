@@ -37,7 +37,7 @@ export async function tenantImport(config: CliConfig, args: string[], output: Ou
   const schema = schemaNameFor(code);
 
   const started = performance.now();
-  const { result, restored } = await withAdmin(config, async (client) => {
+  const result = await withAdmin(config, async (client) => {
     if (await isRegistered(client, code)) {
       throw new CliError(`Municipality ${code} is already registered on this platform; nothing was imported`);
     }
@@ -46,32 +46,22 @@ export async function tenantImport(config: CliConfig, args: string[], output: Ou
         `Schema ${schema} already exists but ${code} is not registered; inspect or drop it first. Nothing was imported`,
       );
     }
-    let imported: Awaited<ReturnType<typeof importTenant>>;
     try {
-      imported = await importTenant(client, file, loadMigrationSet());
+      return await importTenant(client, file, loadMigrationSet());
     } catch (error) {
       // importTenant runs in one transaction and has rolled back: the platform is unchanged.
       const reason = error instanceof Error ? error.message : String(error);
       throw new CliError(`Import refused, nothing was written: ${reason}`);
     }
-    const agreements = await client.query<{ agreement_id: string }>(
-      'SELECT agreement_id FROM platform.agreements WHERE tenant_code = $1 OR host_code = $1',
-      [code],
-    );
-    return { result: imported, restored: new Set(agreements.rows.map((r) => r.agreement_id)) };
   });
 
-  output.info(`Imported ${header.name} (${result.code}) into ${schema} from ${file}`);
+  output.info(`Imported ${header.name} (${result.code}) into ${result.schema} from ${file}`);
   output.info(`  ${Math.round(performance.now() - started)} ms; rows per table:`);
   for (const line of formatCounts(result.tables)) output.info(line);
-  for (const a of header.agreements) {
-    if (restored.has(a.agreementId)) {
-      output.info(`  agreement ${a.agreementId} (${a.hostCode}→${a.tenantCode}) restored`);
-    } else {
-      const other = a.hostCode === code ? a.tenantCode : a.hostCode;
-      output.info(
-        `  agreement ${a.agreementId} (${a.hostCode}→${a.tenantCode}) NOT restored: ${other} is not on this platform`,
-      );
-    }
+  for (const a of result.restoredAgreements) {
+    output.info(`  agreement ${a.agreementId} (${a.hostCode}→${a.tenantCode}) restored`);
+  }
+  for (const a of result.skippedAgreements) {
+    output.info(`  agreement ${a.agreementId} (${a.hostCode}→${a.tenantCode}) NOT restored: ${a.reason}`);
   }
 }

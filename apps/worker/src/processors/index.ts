@@ -1,3 +1,5 @@
+import { applicationAssess, applicationAssessGaveUp } from './application-assess.ts';
+import { paymentsFile } from './payments-file.ts';
 import type { FinalFailureHooks, ProcessorRegistry } from './types.ts';
 
 export type {
@@ -9,12 +11,16 @@ export type {
 } from './types.ts';
 
 /**
- * The processors shipped with the worker. Empty on purpose: every job in the catalogue today is
- * case handling (assessment, notification, summaries, payment files, sample draws), whose real
- * processors live in packages/core. Add one file per job here (`<job-name>.ts`) that parses the
- * payload, builds a `Ctx` and calls the core use-case, and register it below. Until then boot
- * refuses to start unless WORKER_DISABLED_JOBS lists the missing jobs.
+ * The processors shipped with the worker: one file per job, each a thin adapter to a core
+ * use-case. `decision.notify`, `summary.daily` and `sample.draw` have no processor yet (see
+ * docs/capabilities/case-handling.md, "Not yet built"); they are disabled by default in config,
+ * so such a job is parked, never failed or lost.
  */
-export const defaultProcessors: ProcessorRegistry = {};
+export const defaultProcessors: ProcessorRegistry = {
+  'application.assess': applicationAssess,
+  'payments.file': paymentsFile,
+};
 
-export const defaultFinalFailureHooks: FinalFailureHooks = {};
+export const defaultFinalFailureHooks: FinalFailureHooks = {
+  'application.assess': applicationAssessGaveUp,
+};

@@ -6,7 +6,9 @@ export function toAgreementTerms(row: Agreement): AgreementTerms {
     agreementId: row.agreementId,
     hostCode: row.hostCode,
     tenantCode: row.tenantCode,
-    scopes: row.scopes.filter((s): s is AgreementScope => (AGREEMENT_SCOPES as readonly string[]).includes(s)),
+    scopes: row.scopes.filter((s): s is AgreementScope =>
+      (AGREEMENT_SCOPES as readonly string[]).includes(s),
+    ),
     validFrom: row.validFrom,
     validTo: row.validTo,
     status: row.status,

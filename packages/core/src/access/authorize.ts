@@ -1,4 +1,11 @@
-import { findMunicipality, listAgreementsFor, platform, type RootDb } from '@samverkan/db';
+import {
+  findMunicipality,
+  insertAuditEntries,
+  listAgreementsFor,
+  platform,
+  type RootDb,
+  tenant as tenantDb,
+} from '@samverkan/db';
 import {
   type Action,
   type Actor,
@@ -8,7 +15,6 @@ import {
 } from '@samverkan/domain';
 import { auditRow, recordPlatformRefusal } from '../audit/record-audit.ts';
 import { type CtxAccess, stockholmToday, type TenantRef } from '../context.ts';
-import { insertAuditEntries, tenant as tenantDb } from '@samverkan/db';
 import { toAgreementTerms } from './agreements.ts';
 
 export interface Authorized {
@@ -30,12 +36,24 @@ export async function authorizeMunicipality(
 ): Promise<Authorized> {
   const { actor, code, action, requestId } = input;
   if (!MUNICIPALITY_CODE_PATTERN.test(code)) {
-    await recordPlatformRefusal(db, { actor, action, target: code, requestId, detail: { reason: 'invalid_code' } });
+    await recordPlatformRefusal(db, {
+      actor,
+      action,
+      target: code,
+      requestId,
+      detail: { reason: 'invalid_code' },
+    });
     throw new DomainError('invalid_municipality_code', 'Kommunkoden måste vara fyra siffror (t.ex. 1263).');
   }
   const row = await findMunicipality(platform(db), code);
   if (!row) {
-    await recordPlatformRefusal(db, { actor, action, target: code, requestId, detail: { reason: 'unknown' } });
+    await recordPlatformRefusal(db, {
+      actor,
+      action,
+      target: code,
+      requestId,
+      detail: { reason: 'unknown' },
+    });
     throw new DomainError('municipality_not_found', `Kommun ${code} finns inte på plattformen.`);
   }
   const tenant: TenantRef = {

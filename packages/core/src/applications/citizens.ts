@@ -1,4 +1,4 @@
-import { type TenantDb } from '@samverkan/db';
+import type { TenantDb } from '@samverkan/db';
 
 /** Finds or creates the municipality's record of a person (personnummer is unique per schema). */
 export async function ensureCitizen(

@@ -24,7 +24,10 @@ const payoutAccountSchema = z.discriminatedUnion('kind', [
     clearing: z.string().regex(/^\d{4,5}$/, 'Clearingnummer är 4–5 siffror'),
     account: z.string().regex(/^\d{6,12}$/, 'Kontonummer är 6–12 siffror'),
   }),
-  z.strictObject({ kind: z.literal('bankgiro'), number: z.string().regex(/^\d{7,8}$/, 'Bankgironummer är 7–8 siffror') }),
+  z.strictObject({
+    kind: z.literal('bankgiro'),
+    number: z.string().regex(/^\d{7,8}$/, 'Bankgironummer är 7–8 siffror'),
+  }),
 ]);
 
 export const applicationFormSchema = z
@@ -85,22 +88,38 @@ export const applicationFormSchema = z
     const children = form.household.children.length;
     form.incomes.forEach((income, i) => {
       if (income.member === 'partner' && !form.household.partner) {
-        ctx.addIssue({ code: 'custom', path: ['incomes', i, 'member'], message: 'Inkomst för make/maka/sambo som inte finns i hushållet' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['incomes', i, 'member'],
+          message: 'Inkomst för make/maka/sambo som inte finns i hushållet',
+        });
       }
       const child = /^child:(\d+)$/.exec(income.member);
       if (child && Number(child[1]) >= children) {
-        ctx.addIssue({ code: 'custom', path: ['incomes', i, 'member'], message: 'Inkomst för ett barn som inte finns i hushållet' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['incomes', i, 'member'],
+          message: 'Inkomst för ett barn som inte finns i hushållet',
+        });
       }
     });
     if (form.household.partner) {
       try {
         parsePersonnummer(form.household.partner.personnummer);
       } catch {
-        ctx.addIssue({ code: 'custom', path: ['household', 'partner', 'personnummer'], message: 'Ogiltigt personnummer' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['household', 'partner', 'personnummer'],
+          message: 'Ogiltigt personnummer',
+        });
       }
     }
     if (!form.costs.some((c) => c.type === 'rent')) {
-      ctx.addIssue({ code: 'custom', path: ['costs'], message: 'Boendekostnad (hyra) måste anges, även om den är 0 kr' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['costs'],
+        message: 'Boendekostnad (hyra) måste anges, även om den är 0 kr',
+      });
     }
   });
 
@@ -110,20 +129,32 @@ export type ApplicationForm = z.infer<typeof applicationFormSchema>;
 export function parseCompleteForm(input: unknown): ApplicationForm {
   const result = applicationFormSchema.safeParse(input);
   if (!result.success) {
-    throw new DomainError('application_incomplete', 'Ansökan är inte komplett. Rätta de markerade uppgifterna.', {
-      issues: result.error.issues.map((i) => ({ path: `form.${i.path.join('.')}`, message: i.message })),
-    });
+    throw new DomainError(
+      'application_incomplete',
+      'Ansökan är inte komplett. Rätta de markerade uppgifterna.',
+      {
+        issues: result.error.issues.map((i) => ({ path: `form.${i.path.join('.')}`, message: i.message })),
+      },
+    );
   }
   return result.data;
 }
 
 /** A couple is one household: the key is the applicant's and partner's personnummer, sorted. */
 export function householdKey(applicantPnr: string, form: Pick<ApplicationForm, 'household'>): string {
-  const partner = form.household.partner ? parsePersonnummer(form.household.partner.personnummer).value : null;
-  return [applicantPnr, partner].filter((p): p is string => p !== null).sort().join('+');
+  const partner = form.household.partner
+    ? parsePersonnummer(form.household.partner.personnummer).value
+    : null;
+  return [applicantPnr, partner]
+    .filter((p): p is string => p !== null)
+    .sort()
+    .join('+');
 }
 
-export function householdMembers(applicant: { personnummer: string; givenName?: string }, form: ApplicationForm): HouseholdMember[] {
+export function householdMembers(
+  applicant: { personnummer: string; givenName?: string },
+  form: ApplicationForm,
+): HouseholdMember[] {
   const members: HouseholdMember[] = [
     {
       id: 'applicant',
@@ -165,7 +196,11 @@ export function toCalculationInput(
     incomes: form.incomes.map((i) => ({ memberId: i.member, type: i.type, amountOre: i.amountOre })),
     costs: [
       ...form.costs.map((c) => ({ type: c.type, amountOre: c.amountOre })),
-      ...form.otherItems.map((o) => ({ type: 'otherItem' as const, amountOre: o.amountOre, description: o.description })),
+      ...form.otherItems.map((o) => ({
+        type: 'otherItem' as const,
+        amountOre: o.amountOre,
+        description: o.description,
+      })),
     ],
     nationalNorm: norm,
     guidelines,

@@ -7,7 +7,14 @@ import type { TenantDb } from '@samverkan/db';
  */
 export async function notify(
   db: TenantDb,
-  n: { personId: string; applicationId: string | null; kind: string; title: string; body: string; dedupeKey?: string },
+  n: {
+    personId: string;
+    applicationId: string | null;
+    kind: string;
+    title: string;
+    body: string;
+    dedupeKey?: string;
+  },
 ): Promise<void> {
   await db
     .insertInto('notifications')

@@ -1,5 +1,5 @@
 import { insertOutbox, platform, type RootDb, tenant } from '@samverkan/db';
-import { decisionDueAt, DomainError, parsePersonnummer } from '@samverkan/domain';
+import { DomainError, decisionDueAt, parsePersonnummer } from '@samverkan/domain';
 import { outboxMessage } from '@samverkan/jobs';
 import type { RegisterGateway } from '@samverkan/registers';
 import { sql } from 'kysely';
@@ -14,7 +14,9 @@ export interface SubmitDeps {
 }
 
 const isUniqueViolation = (e: unknown, constraint: string) =>
-  typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505' &&
+  typeof e === 'object' &&
+  e !== null &&
+  (e as { code?: string }).code === '23505' &&
   (e as { constraint?: string }).constraint === constraint;
 
 /**
@@ -27,12 +29,18 @@ async function checkResidency(ctx: Ctx, deps: SubmitDeps, personnummer: string) 
   try {
     const record = await deps.registers.lookupPerson(personnummer);
     if (!record || record.municipalityCode !== ctx.tenant.code || record.deceased) {
-      throw new DomainError('not_resident', `Du måste vara folkbokförd i ${ctx.tenant.name} för att ansöka här.`);
+      throw new DomainError(
+        'not_resident',
+        `Du måste vara folkbokförd i ${ctx.tenant.name} för att ansöka här.`,
+      );
     }
     return { checked: true as const, record };
   } catch (error) {
     if (error instanceof DomainError && error.code === 'register_unavailable') {
-      ctx.log.warn({ err: error.message }, 'population register unavailable; residency checked later by the robot');
+      ctx.log.warn(
+        { err: error.message },
+        'population register unavailable; residency checked later by the robot',
+      );
       return { checked: false as const, record: null };
     }
     throw error;
@@ -80,7 +88,10 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
       let slotId: string | null = null;
       if (!earlier) {
         if (!input.slotId) {
-          throw new DomainError('intake_meeting_required', 'Boka en tid för nysamtal innan du skickar din första ansökan.');
+          throw new DomainError(
+            'intake_meeting_required',
+            'Boka en tid för nysamtal innan du skickar din första ansökan.',
+          );
         }
         const booked = await t
           .updateTable('intakeSlots')
@@ -90,10 +101,16 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
           .where('startsAt', '>', now)
           .returning('slotId')
           .executeTakeFirst();
-        if (!booked) throw new DomainError('slot_unavailable', 'Tiden för nysamtal är inte längre ledig. Välj en annan tid.');
+        if (!booked)
+          throw new DomainError(
+            'slot_unavailable',
+            'Tiden för nysamtal är inte längre ledig. Välj en annan tid.',
+          );
         slotId = booked.slotId;
       }
-      const { n } = await sql<{ n: string }>`SELECT nextval(${sql.lit(`${ctx.tenant.schema}.case_number_seq`)}::regclass) AS n`
+      const { n } = await sql<{
+        n: string;
+      }>`SELECT nextval(${sql.lit(`${ctx.tenant.schema}.case_number_seq`)}::regclass) AS n`
         .execute(trx)
         .then((r) => r.rows[0] ?? { n: '0' });
       const caseNumber = `EB-${ctx.tenant.code}-${form.month.slice(0, 4)}-${String(n).padStart(6, '0')}`;
@@ -138,7 +155,10 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
         .execute();
       await insertOutbox(
         platform(trx),
-        outboxMessage('application.assess', { municipalityCode: ctx.tenant.code, applicationId: application.applicationId }),
+        outboxMessage('application.assess', {
+          municipalityCode: ctx.tenant.code,
+          applicationId: application.applicationId,
+        }),
       );
       await notify(t, {
         personId,
@@ -149,7 +169,13 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
       });
       await recordAudit(
         ctx,
-        { action: 'application.submit', objectType: 'application', objectId: application.applicationId, personId, detail: { channel: input.channel } },
+        {
+          action: 'application.submit',
+          objectType: 'application',
+          objectId: application.applicationId,
+          personId,
+          detail: { channel: input.channel },
+        },
         trx,
       );
       return application;
@@ -163,11 +189,24 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
 }
 
 /** Drafts: any part of the form, saved per person and month, never validated beyond shape. */
-export async function saveDraft(ctx: Ctx, input: { personnummer: string; givenName: string; familyName: string; month: string; form: Record<string, unknown> }) {
+export async function saveDraft(
+  ctx: Ctx,
+  input: {
+    personnummer: string;
+    givenName: string;
+    familyName: string;
+    month: string;
+    form: Record<string, unknown>;
+  },
+) {
   const personnummer = parsePersonnummer(input.personnummer).value;
   return ctx.db.transaction().execute(async (trx) => {
     const t = tenant(trx, ctx.tenant.schema);
-    const { personId } = await ensureCitizen(t, { personnummer, givenName: input.givenName, familyName: input.familyName });
+    const { personId } = await ensureCitizen(t, {
+      personnummer,
+      givenName: input.givenName,
+      familyName: input.familyName,
+    });
     const existing = await t
       .selectFrom('applications')
       .select('applicationId')
@@ -197,7 +236,11 @@ export async function saveDraft(ctx: Ctx, input: { personnummer: string; givenNa
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-    await recordAudit(ctx, { action: 'application.save_draft', objectType: 'application', objectId: row.applicationId, personId }, trx);
+    await recordAudit(
+      ctx,
+      { action: 'application.save_draft', objectType: 'application', objectId: row.applicationId, personId },
+      trx,
+    );
     return row;
   });
 }

@@ -1,4 +1,4 @@
-import { type RootDb, insertAuditEntries, insertPlatformAudit, platform, tenant } from '@samverkan/db';
+import { insertAuditEntries, insertPlatformAudit, platform, type RootDb, tenant } from '@samverkan/db';
 import { type Actor, actorId } from '@samverkan/domain';
 import type { Ctx, CtxAccess } from '../context.ts';
 
@@ -48,7 +48,11 @@ export function auditRow(
  * Appends to the tenant's own audit log. Pass the transaction (`db`) when the audited change is
  * transactional, so the entry and the change commit or roll back together.
  */
-export async function recordAudit(ctx: Ctx, events: AuditEvent | AuditEvent[], db: RootDb = ctx.db): Promise<void> {
+export async function recordAudit(
+  ctx: Ctx,
+  events: AuditEvent | AuditEvent[],
+  db: RootDb = ctx.db,
+): Promise<void> {
   const list = Array.isArray(events) ? events : [events];
   await insertAuditEntries(
     tenant(db, ctx.tenant.schema),
@@ -59,7 +63,13 @@ export async function recordAudit(ctx: Ctx, events: AuditEvent | AuditEvent[], d
 /** Refusals where no tenant schema is known (unknown municipality, bad token) go to the platform log. */
 export async function recordPlatformRefusal(
   db: RootDb,
-  input: { actor?: Actor; action: string; target: string; requestId: string; detail?: Record<string, unknown> },
+  input: {
+    actor?: Actor;
+    action: string;
+    target: string;
+    requestId: string;
+    detail?: Record<string, unknown>;
+  },
 ): Promise<void> {
   await insertPlatformAudit(platform(db), {
     actorKind: input.actor?.kind ?? 'anonymous',

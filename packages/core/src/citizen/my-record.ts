@@ -1,6 +1,6 @@
 import { tenant } from '@samverkan/db';
-import type { Ctx } from '../context.ts';
 import { recordAudit } from '../audit/record-audit.ts';
+import type { Ctx } from '../context.ts';
 
 /** A citizen reads what the municipality holds on them, and only that. */
 export async function getMyRecord(ctx: Ctx) {
@@ -11,8 +11,19 @@ export async function getMyRecord(ctx: Ctx) {
     .selectAll()
     .where('personnummer', '=', personnummer)
     .executeTakeFirst();
-  await recordAudit(ctx, { action: 'citizen.read_self', objectType: 'citizen', objectId: row?.personId, personId: row?.personId ?? null });
+  await recordAudit(ctx, {
+    action: 'citizen.read_self',
+    objectType: 'citizen',
+    objectId: row?.personId,
+    personId: row?.personId ?? null,
+  });
   return row
-    ? { personnummer, registered: true, personId: row.personId, givenName: row.givenName, familyName: row.familyName }
+    ? {
+        personnummer,
+        registered: true,
+        personId: row.personId,
+        givenName: row.givenName,
+        familyName: row.familyName,
+      }
     : { personnummer, registered: false, personId: null, givenName: null, familyName: null };
 }

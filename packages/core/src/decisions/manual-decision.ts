@@ -1,7 +1,7 @@
 import { tenant } from '@samverkan/db';
 import { type Calculation, calculateAssistance, DomainError } from '@samverkan/domain';
-import type { Ctx } from '../context.ts';
 import { type ApplicationForm, toCalculationInput } from '../applications/form.ts';
+import type { Ctx } from '../context.ts';
 import { evaluateFor } from '../delegation/delegation-rules.ts';
 import { normsForMonth } from '../norms/norms-for-month.ts';
 import { recordDecision } from './record-decision.ts';
@@ -27,10 +27,18 @@ export async function decideManually(ctx: Ctx, applicationId: string, input: Man
   const app = await tenant(ctx.db, ctx.tenant.schema)
     .selectFrom('applications')
     .innerJoin('citizens', 'citizens.personId', 'applications.personId')
-    .select(['applications.applicationId', 'applications.status', 'applications.form', 'applications.month', 'citizens.personnummer', 'citizens.givenName'])
+    .select([
+      'applications.applicationId',
+      'applications.status',
+      'applications.form',
+      'applications.month',
+      'citizens.personnummer',
+      'citizens.givenName',
+    ])
     .where('applications.applicationId', '=', applicationId)
     .executeTakeFirst();
-  if (!app || app.status === 'draft' || app.status === 'withdrawn') throw new DomainError('application_not_found', 'Ansökan finns inte.');
+  if (!app || app.status === 'draft' || app.status === 'withdrawn')
+    throw new DomainError('application_not_found', 'Ansökan finns inte.');
   if (app.status === 'completed') throw new DomainError('decision_exists', 'Ansökan är redan beslutad.');
   if (input.reasons.length === 0) throw new DomainError('validation_failed', 'Ett beslut måste motiveras.');
   if ((input.outcome === 'rejected') !== (input.amountOre === 0)) {
@@ -38,16 +46,26 @@ export async function decideManually(ctx: Ctx, applicationId: string, input: Man
   }
   const form = app.form as unknown as ApplicationForm;
   const { norm, guidelines, guidelinesVersionId } = await normsForMonth(ctx.db, ctx.tenant.schema, app.month);
-  const base = calculateAssistance(toCalculationInput({ personnummer: app.personnummer, givenName: app.givenName }, form, norm, guidelines));
+  const base = calculateAssistance(
+    toCalculationInput({ personnummer: app.personnummer, givenName: app.givenName }, form, norm, guidelines),
+  );
   const adjusted = base.payableOre + input.adjustments.reduce((s, a) => s + a.amountOre, 0);
   if (input.outcome !== 'rejected' && input.amountOre > Math.max(0, adjusted)) {
-    throw new DomainError('validation_failed', `Beloppet överstiger beräkningen med justeringar (${adjusted} öre).`);
+    throw new DomainError(
+      'validation_failed',
+      `Beloppet överstiger beräkningen med justeringar (${adjusted} öre).`,
+    );
   }
   const calculation: Calculation = {
     ...base,
     lines: [
       ...base.lines,
-      ...input.adjustments.map((a, i) => ({ code: `adjustment.${i}`, label: a.label, amountOre: a.amountOre, legalReference: '12 kap. 1 § socialtjänstlagen (2025:400)' })),
+      ...input.adjustments.map((a, i) => ({
+        code: `adjustment.${i}`,
+        label: a.label,
+        amountOre: a.amountOre,
+        legalReference: '12 kap. 1 § socialtjänstlagen (2025:400)',
+      })),
     ],
     payableOre: input.amountOre,
   };
@@ -58,7 +76,8 @@ export async function decideManually(ctx: Ctx, applicationId: string, input: Man
     amountOre: input.amountOre,
     normOre: norms,
   });
-  if (answer.mode !== 'decide') throw new DomainError('delegation_denied', 'Du har inte delegation att fatta detta beslut.');
+  if (answer.mode !== 'decide')
+    throw new DomainError('delegation_denied', 'Du har inte delegation att fatta detta beslut.');
   return ctx.db.transaction().execute(async (trx) => {
     // Close an open robot proposal for the same case: the manual decision replaces it.
     await tenant(trx, ctx.tenant.schema)
@@ -73,7 +92,12 @@ export async function decideManually(ctx: Ctx, applicationId: string, input: Man
       amountOre: input.amountOre,
       calculation,
       reasons: input.reasons,
-      decidedBy: { kind: 'person', id: actor.username, name: actor.displayName, employerCode: actor.employerCode },
+      decidedBy: {
+        kind: 'person',
+        id: actor.username,
+        name: actor.displayName,
+        employerCode: actor.employerCode,
+      },
       delegation: { ruleId: answer.rule.ruleId, reference: answer.rule.reference },
       normVersion: base.normVersion,
       guidelinesVersionId,

@@ -1,9 +1,16 @@
 import { type RootDb, tenant } from '@samverkan/db';
-import { DomainError, formatKronor, paymentDateFor, stockholmDate, nextWorkingDay, type Calculation } from '@samverkan/domain';
+import {
+  type Calculation,
+  DomainError,
+  formatKronor,
+  nextWorkingDay,
+  paymentDateFor,
+  stockholmDate,
+} from '@samverkan/domain';
+import type { ApplicationForm } from '../applications/form.ts';
+import { notify } from '../applications/notifications.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Ctx } from '../context.ts';
-import { notify } from '../applications/notifications.ts';
-import type { ApplicationForm } from '../applications/form.ts';
 
 export const LEGAL_BASIS = '12 kap. 1 § socialtjänstlagen (2025:400)';
 
@@ -13,7 +20,13 @@ export interface DecisionInput {
   amountOre: number;
   calculation: Calculation | null;
   reasons: string[];
-  decidedBy: { kind: 'robot' | 'person'; id: string; name: string; title?: string; employerCode: string | null };
+  decidedBy: {
+    kind: 'robot' | 'person';
+    id: string;
+    name: string;
+    title?: string;
+    employerCode: string | null;
+  };
   delegation: { ruleId: string; reference: string };
   proposalId?: string | null;
   normVersion?: string | null;
@@ -21,7 +34,8 @@ export interface DecisionInput {
   paymentDay: number;
 }
 
-const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
+const isUniqueViolation = (e: unknown) =>
+  typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
 
 function maskAccount(account: ApplicationForm['payoutAccount']): string {
   const digits = account.kind === 'bank_account' ? account.account : account.number;
@@ -39,7 +53,17 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
   const app = await t
     .selectFrom('applications')
     .innerJoin('citizens', 'citizens.personId', 'applications.personId')
-    .select(['applications.applicationId', 'applications.caseNumber', 'applications.month', 'applications.form', 'applications.personId', 'applications.status', 'citizens.personnummer', 'citizens.givenName', 'citizens.familyName'])
+    .select([
+      'applications.applicationId',
+      'applications.caseNumber',
+      'applications.month',
+      'applications.form',
+      'applications.personId',
+      'applications.status',
+      'citizens.personnummer',
+      'citizens.givenName',
+      'citizens.familyName',
+    ])
     .where('applications.applicationId', '=', input.applicationId)
     .forUpdate()
     .executeTakeFirst();
@@ -49,7 +73,9 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
   const today = stockholmDate(now);
   let paymentDate = paymentDateFor(app.month, input.paymentDay);
   if (paymentDate < today) paymentDate = nextWorkingDay(today);
-  const onBehalf = ctx.access.basis === 'agreement' || (input.decidedBy.employerCode !== null && input.decidedBy.employerCode !== ctx.tenant.code);
+  const onBehalf =
+    ctx.access.basis === 'agreement' ||
+    (input.decidedBy.employerCode !== null && input.decidedBy.employerCode !== ctx.tenant.code);
   const letter = {
     municipality: {
       code: ctx.tenant.code,
@@ -58,18 +84,33 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
       postalAddress: ctx.tenant.postalAddress ?? ctx.tenant.name,
       orgNumber: ctx.tenant.organisationNumber ?? '',
     },
-    ...(onBehalf ? { performedBy: { name: 'Trelleborgs kommun', note: 'Handläggningen utförs av Trelleborgs kommun enligt avtal om samverkan (kommunallagen 9 kap. 37 §).' } } : {}),
+    ...(onBehalf
+      ? {
+          performedBy: {
+            name: 'Trelleborgs kommun',
+            note: 'Handläggningen utförs av Trelleborgs kommun enligt avtal om samverkan (kommunallagen 9 kap. 37 §).',
+          },
+        }
+      : {}),
     caseReference: app.caseNumber,
     decisionDate: today,
     applicant: { name: `${app.givenName} ${app.familyName}`, personnummer: app.personnummer },
     ...(form.household.partner
-      ? { coApplicant: { name: `${form.household.partner.givenName} ${form.household.partner.familyName}`, personnummer: form.household.partner.personnummer } }
+      ? {
+          coApplicant: {
+            name: `${form.household.partner.givenName} ${form.household.partner.familyName}`,
+            personnummer: form.household.partner.personnummer,
+          },
+        }
       : {}),
     outcome: input.outcome,
     period: { month: app.month },
     approvedAmountOre: input.amountOre,
     ...(input.calculation ? { appliedAmountOre: Math.max(0, input.calculation.resultOre) } : {}),
-    calculationLines: (input.calculation?.lines ?? []).map((l) => ({ label: l.label, amountOre: l.amountOre })),
+    calculationLines: (input.calculation?.lines ?? []).map((l) => ({
+      label: l.label,
+      amountOre: l.amountOre,
+    })),
     reasons: input.reasons,
     legalBasis: LEGAL_BASIS,
     decidedBy: {
@@ -79,7 +120,9 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
       delegationReference: `${ctx.tenant.committeeName}s delegationsordning punkt ${input.delegation.reference}`,
       ...(onBehalf ? { onBehalfOf: ctx.tenant.committeeName } : {}),
     },
-    ...(input.amountOre > 0 ? { payment: { date: paymentDate, accountMasked: maskAccount(form.payoutAccount) } } : {}),
+    ...(input.amountOre > 0
+      ? { payment: { date: paymentDate, accountMasked: maskAccount(form.payoutAccount) } }
+      : {}),
   };
 
   let decision: { decisionId: string };
@@ -128,7 +171,11 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
       .execute();
   }
   if (input.proposalId) {
-    await t.updateTable('proposals').set({ status: 'signed', closedAt: now }).where('proposalId', '=', input.proposalId).execute();
+    await t
+      .updateTable('proposals')
+      .set({ status: 'signed', closedAt: now })
+      .where('proposalId', '=', input.proposalId)
+      .execute();
   }
   await t
     .updateTable('applications')
@@ -141,14 +188,24 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
       applicationId: app.applicationId,
       kind: 'decided',
       actor: input.decidedBy.id,
-      detail: JSON.stringify({ outcome: input.outcome, amountOre: input.amountOre, delegationRuleId: input.delegation.ruleId }),
+      detail: JSON.stringify({
+        outcome: input.outcome,
+        amountOre: input.amountOre,
+        delegationRuleId: input.delegation.ruleId,
+      }),
     })
     .execute();
   const text =
     input.outcome === 'rejected'
       ? `Din ansökan för ${app.month} har fått avslag. Läs beslutet och hur du överklagar under Mina ärenden.`
       : `Din ansökan för ${app.month} är beviljad med ${formatKronor(input.amountOre)}. Pengarna betalas ut ${paymentDate}.`;
-  await notify(t, { personId: app.personId, applicationId: app.applicationId, kind: 'decided', title: 'Beslut i ditt ärende', body: text });
+  await notify(t, {
+    personId: app.personId,
+    applicationId: app.applicationId,
+    kind: 'decided',
+    title: 'Beslut i ditt ärende',
+    body: text,
+  });
   await recordAudit(
     ctx,
     {

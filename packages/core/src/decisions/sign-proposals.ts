@@ -17,7 +17,8 @@ export type SignResult =
  * double signature (two clicks, two delegates at once) a refusal, not a second payment.
  */
 export async function signProposals(ctx: Ctx, proposalIds: string[]): Promise<SignResult[]> {
-  if (ctx.actor.kind !== 'staff') throw new DomainError('forbidden', 'Endast en namngiven delegat kan signera.');
+  if (ctx.actor.kind !== 'staff')
+    throw new DomainError('forbidden', 'Endast en namngiven delegat kan signera.');
   const actor = ctx.actor;
   const results: SignResult[] = [];
   for (const proposalId of proposalIds) {
@@ -45,7 +46,12 @@ export async function signProposals(ctx: Ctx, proposalIds: string[]): Promise<Si
       continue;
     }
     if (proposal.status !== 'open') {
-      results.push({ proposalId, status: 'refused', code: 'decision_exists', message: 'Förslaget är redan signerat.' });
+      results.push({
+        proposalId,
+        status: 'refused',
+        code: 'decision_exists',
+        message: 'Förslaget är redan signerat.',
+      });
       continue;
     }
     const decisionType = proposal.decisionType as 'assistance.approve' | 'assistance.reject';
@@ -56,7 +62,12 @@ export async function signProposals(ctx: Ctx, proposalIds: string[]): Promise<Si
       ...(proposal.normOre === null ? {} : { normOre: proposal.normOre }),
     });
     if (answer.mode !== 'decide') {
-      results.push({ proposalId, status: 'refused', code: 'delegation_denied', message: 'Du har inte delegation att fatta detta beslut.' });
+      results.push({
+        proposalId,
+        status: 'refused',
+        code: 'delegation_denied',
+        message: 'Du har inte delegation att fatta detta beslut.',
+      });
       continue;
     }
     const { guidelines } = await normsForMonth(ctx.db, ctx.tenant.schema, proposal.month);
@@ -69,14 +80,20 @@ export async function signProposals(ctx: Ctx, proposalIds: string[]): Promise<Si
           .where('proposalId', '=', proposalId)
           .forUpdate()
           .executeTakeFirstOrThrow();
-        if (locked.status !== 'open') throw new DomainError('decision_exists', 'Förslaget är redan signerat.');
+        if (locked.status !== 'open')
+          throw new DomainError('decision_exists', 'Förslaget är redan signerat.');
         return recordDecision(ctx, trx, {
           applicationId: proposal.applicationId,
           outcome: decisionType === 'assistance.approve' ? 'approved' : 'rejected',
           amountOre: proposal.amountOre,
           calculation: proposal.calculation as unknown as Calculation,
           reasons: (proposal.reasons as { text: string }[]).map((r) => r.text),
-          decidedBy: { kind: 'person', id: actor.username, name: actor.displayName, employerCode: actor.employerCode },
+          decidedBy: {
+            kind: 'person',
+            id: actor.username,
+            name: actor.displayName,
+            employerCode: actor.employerCode,
+          },
           delegation: { ruleId: answer.rule.ruleId, reference: answer.rule.reference },
           proposalId,
           normVersion: proposal.normVersion,
@@ -100,7 +117,15 @@ export async function listOpenProposals(ctx: Ctx) {
   return tenant(ctx.db, ctx.tenant.schema)
     .selectFrom('proposals')
     .innerJoin('applications', 'applications.applicationId', 'proposals.applicationId')
-    .select(['proposals.proposalId', 'proposals.applicationId', 'proposals.decisionType', 'proposals.amountOre', 'proposals.createdAt', 'applications.caseNumber', 'applications.month'])
+    .select([
+      'proposals.proposalId',
+      'proposals.applicationId',
+      'proposals.decisionType',
+      'proposals.amountOre',
+      'proposals.createdAt',
+      'applications.caseNumber',
+      'applications.month',
+    ])
     .where('proposals.status', '=', 'open')
     .orderBy('proposals.createdAt')
     .execute();

@@ -69,7 +69,11 @@ export async function createRule(ctx: Ctx, input: unknown): Promise<DelegationRu
       note: rule.note,
       createdBy: staffUsername(ctx),
     });
-    await recordAudit(ctx, { action: 'delegation.create', objectType: 'delegation_rule', objectId: row.ruleId, detail: { rule } }, trx);
+    await recordAudit(
+      ctx,
+      { action: 'delegation.create', objectType: 'delegation_rule', objectId: row.ruleId, detail: { rule } },
+      trx,
+    );
     return row;
   });
 }
@@ -83,8 +87,13 @@ export async function endRule(ctx: Ctx, ruleId: string, validTo: string): Promis
   }
   return ctx.db.transaction().execute(async (trx) => {
     const row = await endRuleRow(tenant(trx, ctx.tenant.schema), ruleId, validTo, staffUsername(ctx));
-    if (!row) throw new DomainError('not_found', 'Delegationsregeln finns inte eller kan inte avslutas det datumet.');
-    await recordAudit(ctx, { action: 'delegation.end', objectType: 'delegation_rule', objectId: ruleId, detail: { validTo } }, trx);
+    if (!row)
+      throw new DomainError('not_found', 'Delegationsregeln finns inte eller kan inte avslutas det datumet.');
+    await recordAudit(
+      ctx,
+      { action: 'delegation.end', objectType: 'delegation_rule', objectId: ruleId, detail: { validTo } },
+      trx,
+    );
     return row;
   });
 }

@@ -1,5 +1,11 @@
 import { tenant } from '@samverkan/db';
-import { addDays, previousWorkingDay, stockholmDate, stockholmEndOfDay, stockholmStartOfDay } from '@samverkan/domain';
+import {
+  addDays,
+  previousWorkingDay,
+  stockholmDate,
+  stockholmEndOfDay,
+  stockholmStartOfDay,
+} from '@samverkan/domain';
 import type { Ctx } from '../context.ts';
 
 /**
@@ -22,8 +28,17 @@ export async function dailySummary(ctx: Ctx, date?: string) {
       .where('decisions.decidedAt', '<', to)
       .orderBy('decisions.decidedAt')
       .execute(),
-    t.selectFrom('applications').select(['manualReasons', 'dueAt']).where('processing', '=', 'manual').where('status', '<>', 'completed').execute(),
-    t.selectFrom('proposals').select((eb) => eb.fn.countAll<number>().as('n')).where('status', '=', 'open').executeTakeFirstOrThrow(),
+    t
+      .selectFrom('applications')
+      .select(['manualReasons', 'dueAt'])
+      .where('processing', '=', 'manual')
+      .where('status', '<>', 'completed')
+      .execute(),
+    t
+      .selectFrom('proposals')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow(),
   ]);
   const byReason: Record<string, number> = {};
   for (const m of manual) {
@@ -39,7 +54,11 @@ export async function dailySummary(ctx: Ctx, date?: string) {
       amountOre: decisions.reduce((s, d) => s + d.amountOre, 0),
       items: decisions,
     },
-    manualQueue: { open: manual.length, overdue: manual.filter((m) => m.dueAt !== null && m.dueAt < now).length, byReason },
+    manualQueue: {
+      open: manual.length,
+      overdue: manual.filter((m) => m.dueAt !== null && m.dueAt < now).length,
+      byReason,
+    },
     openProposals: Number(proposals.n),
     window: { from, to: stockholmEndOfDay(day) },
   };

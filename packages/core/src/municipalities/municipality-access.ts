@@ -1,4 +1,11 @@
-import { type Agreement, listAgreements, listAgreementsFor, listMunicipalities, type Municipality, platform } from '@samverkan/db';
+import {
+  type Agreement,
+  listAgreements,
+  listAgreementsFor,
+  listMunicipalities,
+  type Municipality,
+  platform,
+} from '@samverkan/db';
 import {
   ACTIONS,
   type Action,
@@ -8,8 +15,8 @@ import {
   isAgreementInForce,
   servedMunicipalities,
 } from '@samverkan/domain';
-import { type Ctx, stockholmToday } from '../context.ts';
 import { toAgreementTerms } from '../access/agreements.ts';
+import { type Ctx, stockholmToday } from '../context.ts';
 
 export interface MunicipalityAccess {
   municipality: Municipality;
@@ -19,7 +26,12 @@ export interface MunicipalityAccess {
   actions: Action[];
 }
 
-function actionsFor(actor: Actor, municipality: Municipality, agreements: ReturnType<typeof toAgreementTerms>[], today: string) {
+function actionsFor(
+  actor: Actor,
+  municipality: Municipality,
+  agreements: ReturnType<typeof toAgreementTerms>[],
+  today: string,
+) {
   return ACTIONS.filter(
     (action) =>
       decideAccess({
@@ -44,7 +56,9 @@ export async function getMunicipalityAccess(ctx: Ctx): Promise<MunicipalityAcces
   const today = stockholmToday(ctx.now());
   const inForce =
     ctx.access.basis === 'agreement'
-      ? agreements.find((a) => a.agreementId === (ctx.access.basis === 'agreement' ? ctx.access.agreementId : ''))
+      ? agreements.find(
+          (a) => a.agreementId === (ctx.access.basis === 'agreement' ? ctx.access.agreementId : ''),
+        )
       : undefined;
   return {
     municipality,

@@ -1,4 +1,11 @@
-import { findGuidelinesInForce, insertGuidelineVersion, listGuidelineVersions, listNationalNorms, platform, tenant } from '@samverkan/db';
+import {
+  findGuidelinesInForce,
+  insertGuidelineVersion,
+  listGuidelineVersions,
+  listNationalNorms,
+  platform,
+  tenant,
+} from '@samverkan/db';
 import { DomainError, parseTenantGuidelines } from '@samverkan/domain';
 import { recordAudit } from '../audit/record-audit.ts';
 import { type Ctx, stockholmToday } from '../context.ts';
@@ -32,11 +39,19 @@ export async function createGuidelineVersion(ctx: Ctx, input: unknown) {
       createdBy: ctx.requestId && ctx.actor.kind === 'staff' ? ctx.actor.username : 'system',
     });
     if (!created) {
-      throw new DomainError('conflict', `Det finns redan riktlinjer som gäller från ${guidelines.effectiveFrom}.`);
+      throw new DomainError(
+        'conflict',
+        `Det finns redan riktlinjer som gäller från ${guidelines.effectiveFrom}.`,
+      );
     }
     await recordAudit(
       ctx,
-      { action: 'guidelines.create', objectType: 'guideline_version', objectId: created.versionId, detail: { effectiveFrom: created.effectiveFrom } },
+      {
+        action: 'guidelines.create',
+        objectType: 'guideline_version',
+        objectId: created.versionId,
+        detail: { effectiveFrom: created.effectiveFrom },
+      },
       trx,
     );
     return created;

@@ -1,5 +1,11 @@
 import { findGuidelinesInForce, findNationalNorm, platform, type RootDb, tenant } from '@samverkan/db';
-import { DomainError, type NationalNorm, parseNationalNorm, parseTenantGuidelines, type TenantGuidelines } from '@samverkan/domain';
+import {
+  DomainError,
+  type NationalNorm,
+  parseNationalNorm,
+  parseTenantGuidelines,
+  type TenantGuidelines,
+} from '@samverkan/domain';
 
 /**
  * The norm version a month is calculated with: the riksnorm of that year and the tenant's
@@ -15,7 +21,8 @@ export async function normsForMonth(
     findGuidelinesInForce(tenant(db, schema), `${month}-01`),
   ]);
   if (!normRow) throw new DomainError('calculation_failed', `Riksnorm för ${month.slice(0, 4)} saknas.`);
-  if (!guidelinesRow) throw new DomainError('calculation_failed', `Kommunens riktlinjer för ${month} saknas.`);
+  if (!guidelinesRow)
+    throw new DomainError('calculation_failed', `Kommunens riktlinjer för ${month} saknas.`);
   return {
     norm: parseNationalNorm(normRow.body),
     guidelines: parseTenantGuidelines(guidelinesRow.body),

@@ -4,7 +4,8 @@ import { DomainError } from '@samverkan/domain';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Ctx } from '../context.ts';
 
-const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
+const isUniqueViolation = (e: unknown) =>
+  typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
 
 /**
  * The day's payment file for one municipality: every pending payment due on or before the
@@ -15,7 +16,10 @@ const isUniqueViolation = (e: unknown) => typeof e === 'object' && e !== null &&
 export async function createPaymentFile(ctx: Ctx, paymentDate: string) {
   const municipality = await findMunicipality(platform(ctx.db), ctx.tenant.code);
   if (!municipality?.payoutAccount || !municipality.organisationNumber) {
-    throw new DomainError('invalid_state', 'Kommunens utbetalningskonto eller organisationsnummer saknas i registret.');
+    throw new DomainError(
+      'invalid_state',
+      'Kommunens utbetalningskonto eller organisationsnummer saknas i registret.',
+    );
   }
   const debtorAccount = municipality.payoutAccount;
   const orgNumber = municipality.organisationNumber;
@@ -26,13 +30,21 @@ export async function createPaymentFile(ctx: Ctx, paymentDate: string) {
       const payments = await t
         .selectFrom('payments')
         .innerJoin('applications', 'applications.applicationId', 'payments.applicationId')
-        .select(['payments.paymentId', 'payments.amountOre', 'payments.payeeName', 'payments.payeeAccount', 'applications.caseNumber', 'applications.month'])
+        .select([
+          'payments.paymentId',
+          'payments.amountOre',
+          'payments.payeeName',
+          'payments.payeeAccount',
+          'applications.caseNumber',
+          'applications.month',
+        ])
         .where('payments.status', '=', 'pending')
         .where('payments.paymentDate', '<=', paymentDate)
         .orderBy('payments.createdAt')
         .forUpdate()
         .execute();
-      if (payments.length === 0) throw new DomainError('invalid_state', `Det finns inga utbetalningar att skicka för ${paymentDate}.`);
+      if (payments.length === 0)
+        throw new DomainError('invalid_state', `Det finns inga utbetalningar att skicka för ${paymentDate}.`);
       const messageId = `SV${ctx.tenant.code}${paymentDate.replaceAll('-', '')}`;
       const xml = buildPain001({
         messageId,
@@ -50,26 +62,56 @@ export async function createPaymentFile(ctx: Ctx, paymentDate: string) {
       const totalOre = payments.reduce((s, p) => s + p.amountOre, 0);
       const file = await t
         .insertInto('paymentFiles')
-        .values({ paymentDate, messageId, format: 'pain.001.001.09', paymentCount: payments.length, totalOre, content: xml, createdBy })
+        .values({
+          paymentDate,
+          messageId,
+          format: 'pain.001.001.09',
+          paymentCount: payments.length,
+          totalOre,
+          content: xml,
+          createdBy,
+        })
         .returningAll()
         .executeTakeFirstOrThrow();
       await t
         .updateTable('payments')
         .set({ status: 'in_file', paymentFileId: file.paymentFileId })
-        .where('paymentId', 'in', payments.map((p) => p.paymentId))
+        .where(
+          'paymentId',
+          'in',
+          payments.map((p) => p.paymentId),
+        )
         .execute();
-      await recordAudit(ctx, { action: 'payments.create_file', objectType: 'payment_file', objectId: file.paymentFileId, detail: { count: payments.length, totalOre } }, trx);
+      await recordAudit(
+        ctx,
+        {
+          action: 'payments.create_file',
+          objectType: 'payment_file',
+          objectId: file.paymentFileId,
+          detail: { count: payments.length, totalOre },
+        },
+        trx,
+      );
       return file;
     });
   } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError('conflict', `Betalfil för ${paymentDate} är redan skapad.`);
+    if (isUniqueViolation(error))
+      throw new DomainError('conflict', `Betalfil för ${paymentDate} är redan skapad.`);
     throw error;
   }
 }
 
 export async function getPaymentFile(ctx: Ctx, paymentFileId: string) {
-  const file = await tenant(ctx.db, ctx.tenant.schema).selectFrom('paymentFiles').selectAll().where('paymentFileId', '=', paymentFileId).executeTakeFirst();
+  const file = await tenant(ctx.db, ctx.tenant.schema)
+    .selectFrom('paymentFiles')
+    .selectAll()
+    .where('paymentFileId', '=', paymentFileId)
+    .executeTakeFirst();
   if (!file) throw new DomainError('not_found', 'Betalfilen finns inte.');
-  await recordAudit(ctx, { action: 'payments.read_file', objectType: 'payment_file', objectId: paymentFileId });
+  await recordAudit(ctx, {
+    action: 'payments.read_file',
+    objectType: 'payment_file',
+    objectId: paymentFileId,
+  });
   return file;
 }

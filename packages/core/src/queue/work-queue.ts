@@ -33,9 +33,16 @@ const FAN_OUT = 8;
  * across tenant schemas, so schemas stay movable to other nodes (ARCHITECTURE property 8).
  * Only ids, statuses and reasons are listed; opening a case is a separate, audited read.
  */
-export async function listWorkQueue(db: RootDb, actor: Actor, now: Date, filter: WorkQueueFilter): Promise<WorkQueueItem[]> {
+export async function listWorkQueue(
+  db: RootDb,
+  actor: Actor,
+  now: Date,
+  filter: WorkQueueFilter,
+): Promise<WorkQueueItem[]> {
   const served = (await listServedMunicipalities(db, actor, now)).filter(
-    (m) => m.actions.includes('cases.read') && (!filter.municipalityCodes || filter.municipalityCodes.includes(m.municipality.municipalityCode)),
+    (m) =>
+      m.actions.includes('cases.read') &&
+      (!filter.municipalityCodes || filter.municipalityCodes.includes(m.municipality.municipalityCode)),
   );
   const processing = filter.processing ?? ['queued', 'assessing', 'proposed', 'manual'];
   const results: WorkQueueItem[] = [];
@@ -45,11 +52,22 @@ export async function listWorkQueue(db: RootDb, actor: Actor, now: Date, filter:
       batch.map(async (m) => {
         let q = tenant(db, m.municipality.schemaName)
           .selectFrom('applications')
-          .select(['applicationId', 'caseNumber', 'month', 'channel', 'status', 'processing', 'manualReasons', 'submittedAt', 'dueAt'])
+          .select([
+            'applicationId',
+            'caseNumber',
+            'month',
+            'channel',
+            'status',
+            'processing',
+            'manualReasons',
+            'submittedAt',
+            'dueAt',
+          ])
           .where('status', 'in', ['submitted', 'in_progress', 'waiting_for_completion'])
           .where('processing', 'in', processing);
         if (filter.dueBefore) q = q.where('dueAt', '<', filter.dueBefore);
-        if (filter.manualReason) q = q.where('manualReasons', '@>', JSON.stringify([{ code: filter.manualReason }]) as never);
+        if (filter.manualReason)
+          q = q.where('manualReasons', '@>', JSON.stringify([{ code: filter.manualReason }]) as never);
         const list = await q.orderBy('dueAt').limit(filter.limit).execute();
         return list.map((r) => ({
           kommunkod: m.municipality.municipalityCode,
@@ -62,7 +80,5 @@ export async function listWorkQueue(db: RootDb, actor: Actor, now: Date, filter:
     );
     results.push(...rows.flat());
   }
-  return results
-    .sort((a, b) => (a.dueAt?.getTime() ?? 0) - (b.dueAt?.getTime() ?? 0))
-    .slice(0, filter.limit);
+  return results.sort((a, b) => (a.dueAt?.getTime() ?? 0) - (b.dueAt?.getTime() ?? 0)).slice(0, filter.limit);
 }

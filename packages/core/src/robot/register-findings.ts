@@ -15,7 +15,8 @@ export function registerIncomeFor(response: RegisterResponse, month: string): nu
         for (const p of r.payments) if (p.month === month) total += p.amountOre - p.preliminaryTaxOre;
         break;
       case 'skatteverket':
-        for (const p of r.employerReports) if (p.month === month) total += p.grossWageOre - p.preliminaryTaxOre;
+        for (const p of r.employerReports)
+          if (p.month === month) total += p.grossWageOre - p.preliminaryTaxOre;
         break;
       case 'akassa':
       case 'pensionsmyndigheten':
@@ -56,17 +57,33 @@ export function registerFindings(input: {
   }
   for (const { who, response } of input.responses) {
     for (const missing of response.unavailable) {
-      findings.push({ code: 'register_partial', severity: 'mismatch', text: `Uppgifter från ${missing.source} kunde inte hämtas för ${who}.` });
+      findings.push({
+        code: 'register_partial',
+        severity: 'mismatch',
+        text: `Uppgifter från ${missing.source} kunde inte hämtas för ${who}.`,
+      });
     }
     for (const r of response.results) {
       if (r.source === 'arbetsformedlingen') {
         const latest = [...r.activityReports].sort((a, b) => a.month.localeCompare(b.month)).at(-1);
         if (!r.registered) {
-          findings.push({ code: 'not_registered_af', severity: 'mismatch', text: `${who} är inte inskriven hos Arbetsförmedlingen.` });
+          findings.push({
+            code: 'not_registered_af',
+            severity: 'mismatch',
+            text: `${who} är inte inskriven hos Arbetsförmedlingen.`,
+          });
         } else if (latest?.status === 501) {
-          findings.push({ code: 'activity_report_missing', severity: 'mismatch', text: `${who} har inte lämnat aktivitetsrapport för ${latest.month}.` });
+          findings.push({
+            code: 'activity_report_missing',
+            severity: 'mismatch',
+            text: `${who} har inte lämnat aktivitetsrapport för ${latest.month}.`,
+          });
         } else if (latest?.status === 502) {
-          findings.push({ code: 'activity_report_unknown', severity: 'mismatch', text: `Aktivitetsrapportens status för ${who} kunde inte fastställas (teknisk fel hos Arbetsförmedlingen).` });
+          findings.push({
+            code: 'activity_report_unknown',
+            severity: 'mismatch',
+            text: `Aktivitetsrapportens status för ${who} kunde inte fastställas (teknisk fel hos Arbetsförmedlingen).`,
+          });
         }
       }
       if (r.source === 'transportstyrelsen') {

@@ -47,13 +47,55 @@ export const DEMO_AGREEMENT = {
     'Trelleborgs kommun utför arbetet och behandlar uppgifterna för Svedalas räkning enligt avtalet.',
 };
 
-export const DEMO_STAFF: { username: string; displayName: string; title: string; employerCode: string; roles: StaffRole[] }[] = [
-  { username: 'handlaggare.trelleborg', displayName: 'Hanna Handläggare', title: 'Handläggare ekonomiskt bistånd', employerCode: '1287', roles: ['caseworker'] },
-  { username: 'ask.trelleborg', displayName: 'Adam Arbetsmarknadssekreterare', title: 'Arbetsmarknadssekreterare', employerCode: '1287', roles: ['labour_officer'] },
-  { username: 'enhetschef.trelleborg', displayName: 'Eva Enhetschef', title: 'Enhetschef', employerCode: '1287', roles: ['unit_manager'] },
-  { username: 'ekonomi.trelleborg', displayName: 'Erik Ekonom', title: 'Ekonom', employerCode: '1287', roles: ['finance'] },
-  { username: 'uppfoljare.svedala', displayName: 'Ulla Uppföljare', title: 'Uppföljare, socialförvaltningen', employerCode: '1263', roles: ['follow_up'] },
-  { username: 'admin', displayName: 'Plattformsadministratör', title: 'Systemförvaltare', employerCode: '1287', roles: ['platform_admin'] },
+export const DEMO_STAFF: {
+  username: string;
+  displayName: string;
+  title: string;
+  employerCode: string;
+  roles: StaffRole[];
+}[] = [
+  {
+    username: 'handlaggare.trelleborg',
+    displayName: 'Hanna Handläggare',
+    title: 'Handläggare ekonomiskt bistånd',
+    employerCode: '1287',
+    roles: ['caseworker'],
+  },
+  {
+    username: 'ask.trelleborg',
+    displayName: 'Adam Arbetsmarknadssekreterare',
+    title: 'Arbetsmarknadssekreterare',
+    employerCode: '1287',
+    roles: ['labour_officer'],
+  },
+  {
+    username: 'enhetschef.trelleborg',
+    displayName: 'Eva Enhetschef',
+    title: 'Enhetschef',
+    employerCode: '1287',
+    roles: ['unit_manager'],
+  },
+  {
+    username: 'ekonomi.trelleborg',
+    displayName: 'Erik Ekonom',
+    title: 'Ekonom',
+    employerCode: '1287',
+    roles: ['finance'],
+  },
+  {
+    username: 'uppfoljare.svedala',
+    displayName: 'Ulla Uppföljare',
+    title: 'Uppföljare, socialförvaltningen',
+    employerCode: '1263',
+    roles: ['follow_up'],
+  },
+  {
+    username: 'admin',
+    displayName: 'Plattformsadministratör',
+    title: 'Systemförvaltare',
+    employerCode: '1287',
+    roles: ['platform_admin'],
+  },
 ];
 
 type SeedRule = Omit<DelegationRuleInput, 'maxAmountOre' | 'maxNormMultiple' | 'validTo' | 'note'> &
@@ -61,12 +103,46 @@ type SeedRule = Omit<DelegationRuleInput, 'maxAmountOre' | 'maxNormMultiple' | '
 
 /** Trelleborg lets the robot decide approvals up to 15 000 kr and all rejections. */
 export const TRELLEBORG_DELEGATION: SeedRule[] = [
-  { reference: '4.1.1', decisionType: 'assistance.approve', delegate: { kind: 'robot', mode: 'decide' }, maxAmountOre: 1_500_000, validFrom: '2025-01-01', note: 'Automatiserat beslut, KL 6 kap. 37 §' },
-  { reference: '4.1.2', decisionType: 'assistance.reject', delegate: { kind: 'robot', mode: 'decide' }, validFrom: '2025-01-01', note: 'Automatiserat beslut, KL 6 kap. 37 §' },
-  { reference: '4.2.1', decisionType: 'assistance.approve', delegate: { kind: 'role', role: 'caseworker', employerCode: '1287' }, maxNormMultiple: 3, validFrom: '2025-01-01' },
-  { reference: '4.2.2', decisionType: 'assistance.reject', delegate: { kind: 'role', role: 'caseworker', employerCode: '1287' }, validFrom: '2025-01-01' },
-  { reference: '4.3.1', decisionType: 'assistance.approve', delegate: { kind: 'role', role: 'unit_manager', employerCode: '1287' }, validFrom: '2025-01-01' },
-  { reference: '4.3.2', decisionType: 'assistance.reject', delegate: { kind: 'role', role: 'unit_manager', employerCode: '1287' }, validFrom: '2025-01-01' },
+  {
+    reference: '4.1.1',
+    decisionType: 'assistance.approve',
+    delegate: { kind: 'robot', mode: 'decide' },
+    maxAmountOre: 1_500_000,
+    validFrom: '2025-01-01',
+    note: 'Automatiserat beslut, KL 6 kap. 37 §',
+  },
+  {
+    reference: '4.1.2',
+    decisionType: 'assistance.reject',
+    delegate: { kind: 'robot', mode: 'decide' },
+    validFrom: '2025-01-01',
+    note: 'Automatiserat beslut, KL 6 kap. 37 §',
+  },
+  {
+    reference: '4.2.1',
+    decisionType: 'assistance.approve',
+    delegate: { kind: 'role', role: 'caseworker', employerCode: '1287' },
+    maxNormMultiple: 3,
+    validFrom: '2025-01-01',
+  },
+  {
+    reference: '4.2.2',
+    decisionType: 'assistance.reject',
+    delegate: { kind: 'role', role: 'caseworker', employerCode: '1287' },
+    validFrom: '2025-01-01',
+  },
+  {
+    reference: '4.3.1',
+    decisionType: 'assistance.approve',
+    delegate: { kind: 'role', role: 'unit_manager', employerCode: '1287' },
+    validFrom: '2025-01-01',
+  },
+  {
+    reference: '4.3.2',
+    decisionType: 'assistance.reject',
+    delegate: { kind: 'role', role: 'unit_manager', employerCode: '1287' },
+    validFrom: '2025-01-01',
+  },
 ];
 
 /**
@@ -75,12 +151,49 @@ export const TRELLEBORG_DELEGATION: SeedRule[] = [
  * Trelleborg is unsettled in law.
  */
 export const SVEDALA_DELEGATION: SeedRule[] = [
-  { reference: '3.1', decisionType: 'assistance.approve', delegate: { kind: 'robot', mode: 'propose' }, validFrom: '2025-01-01', note: 'Roboten lämnar förslag; beslut fattas av namngiven delegat' },
-  { reference: '3.1', decisionType: 'assistance.reject', delegate: { kind: 'robot', mode: 'propose' }, validFrom: '2025-01-01', note: 'Roboten lämnar förslag; beslut fattas av namngiven delegat' },
-  { reference: '3.2', decisionType: 'assistance.approve', delegate: { kind: 'person', username: 'handlaggare.trelleborg', employerCode: '1287' }, maxNormMultiple: 2, validFrom: '2025-01-01', note: 'Extern delegation enligt avtal, KL 9 kap. 37 §' },
-  { reference: '3.2', decisionType: 'assistance.reject', delegate: { kind: 'person', username: 'handlaggare.trelleborg', employerCode: '1287' }, validFrom: '2025-01-01', note: 'Extern delegation enligt avtal, KL 9 kap. 37 §' },
-  { reference: '3.3', decisionType: 'assistance.approve', delegate: { kind: 'person', username: 'enhetschef.trelleborg', employerCode: '1287' }, validFrom: '2025-01-01', note: 'Extern delegation enligt avtal, KL 9 kap. 37 §' },
-  { reference: '3.3', decisionType: 'assistance.reject', delegate: { kind: 'person', username: 'enhetschef.trelleborg', employerCode: '1287' }, validFrom: '2025-01-01', note: 'Extern delegation enligt avtal, KL 9 kap. 37 §' },
+  {
+    reference: '3.1',
+    decisionType: 'assistance.approve',
+    delegate: { kind: 'robot', mode: 'propose' },
+    validFrom: '2025-01-01',
+    note: 'Roboten lämnar förslag; beslut fattas av namngiven delegat',
+  },
+  {
+    reference: '3.1',
+    decisionType: 'assistance.reject',
+    delegate: { kind: 'robot', mode: 'propose' },
+    validFrom: '2025-01-01',
+    note: 'Roboten lämnar förslag; beslut fattas av namngiven delegat',
+  },
+  {
+    reference: '3.2',
+    decisionType: 'assistance.approve',
+    delegate: { kind: 'person', username: 'handlaggare.trelleborg', employerCode: '1287' },
+    maxNormMultiple: 2,
+    validFrom: '2025-01-01',
+    note: 'Extern delegation enligt avtal, KL 9 kap. 37 §',
+  },
+  {
+    reference: '3.2',
+    decisionType: 'assistance.reject',
+    delegate: { kind: 'person', username: 'handlaggare.trelleborg', employerCode: '1287' },
+    validFrom: '2025-01-01',
+    note: 'Extern delegation enligt avtal, KL 9 kap. 37 §',
+  },
+  {
+    reference: '3.3',
+    decisionType: 'assistance.approve',
+    delegate: { kind: 'person', username: 'enhetschef.trelleborg', employerCode: '1287' },
+    validFrom: '2025-01-01',
+    note: 'Extern delegation enligt avtal, KL 9 kap. 37 §',
+  },
+  {
+    reference: '3.3',
+    decisionType: 'assistance.reject',
+    delegate: { kind: 'person', username: 'enhetschef.trelleborg', employerCode: '1287' },
+    validFrom: '2025-01-01',
+    note: 'Extern delegation enligt avtal, KL 9 kap. 37 §',
+  },
 ];
 
 /** Demo payer accounts (fictitious Bankgiro numbers with valid check digits are not needed by banks' test files). */

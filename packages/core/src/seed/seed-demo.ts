@@ -32,7 +32,10 @@ export async function seedDemo(adminUrl: string): Promise<void> {
   const set = loadMigrationSet();
   await withAdminClient(adminUrl, async (client) => {
     for (const m of [TRELLEBORG, SVEDALA]) {
-      const exists = await client.query('SELECT 1 FROM platform.municipalities WHERE municipality_code = $1', [m.code]);
+      const exists = await client.query(
+        'SELECT 1 FROM platform.municipalities WHERE municipality_code = $1',
+        [m.code],
+      );
       if (exists.rowCount === 0) await provisionTenant(client, m, set);
     }
   });

@@ -7,7 +7,10 @@ export async function insertAuditEntries(db: TenantDb, entries: NewAuditEntry[])
   await db.insertInto('auditLog').values(entries).execute();
 }
 
-export async function insertPlatformAudit(db: PlatformDb, entry: Insertable<PlatformAuditLogTable>): Promise<void> {
+export async function insertPlatformAudit(
+  db: PlatformDb,
+  entry: Insertable<PlatformAuditLogTable>,
+): Promise<void> {
   await db.insertInto('auditLog').values(entry).execute();
 }
 

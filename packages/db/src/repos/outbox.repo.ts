@@ -37,7 +37,10 @@ export interface PendingOutboxRow {
 }
 
 /** Locks a batch of unsent rows; concurrent relays skip each other's rows. */
-export function lockPendingOutbox(trx: Transaction<PlatformTables>, limit: number): Promise<PendingOutboxRow[]> {
+export function lockPendingOutbox(
+  trx: Transaction<PlatformTables>,
+  limit: number,
+): Promise<PendingOutboxRow[]> {
   return trx
     .selectFrom('outbox')
     .select(['outboxId', 'municipalityCode', 'queue', 'jobName', 'jobId', 'payload'])
@@ -54,7 +57,11 @@ export async function markOutboxSent(trx: Transaction<PlatformTables>, ids: numb
   await trx.updateTable('outbox').set({ sentAt: new Date() }).where('outboxId', 'in', ids).execute();
 }
 
-export async function markOutboxFailed(trx: Transaction<PlatformTables>, ids: number[], error: string): Promise<void> {
+export async function markOutboxFailed(
+  trx: Transaction<PlatformTables>,
+  ids: number[],
+  error: string,
+): Promise<void> {
   if (ids.length === 0) return;
   await trx
     .updateTable('outbox')

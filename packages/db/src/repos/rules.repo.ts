@@ -6,7 +6,10 @@ export function listDelegationRules(db: TenantDb): Promise<DelegationRuleRow[]> 
   return db.selectFrom('delegationRules').selectAll().orderBy('validFrom').orderBy('createdAt').execute();
 }
 
-export function insertDelegationRule(db: TenantDb, row: Insertable<DelegationRulesTable>): Promise<DelegationRuleRow> {
+export function insertDelegationRule(
+  db: TenantDb,
+  row: Insertable<DelegationRulesTable>,
+): Promise<DelegationRuleRow> {
   return db.insertInto('delegationRules').values(row).returningAll().executeTakeFirstOrThrow();
 }
 

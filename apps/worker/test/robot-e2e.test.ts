@@ -1,0 +1,141 @@
+import { type Ctx, submitApplication } from '@samverkan/core';
+import { tenant, withAdminClient } from '@samverkan/db';
+import {
+  buildPersonnummer,
+  createHttpRegisterGateway,
+  type RegisterSimulator,
+  startRegisterSimulator,
+} from '@samverkan/registers';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bootWorker } from '../src/boot.ts';
+import { loadConfig } from '../src/config.ts';
+import { outboxRows, REDIS_URL, silentLog, sleep, useTestEnv, waitFor } from './helpers.ts';
+
+const env = useTestEnv();
+let simulator: RegisterSimulator;
+
+beforeAll(async () => {
+  simulator = await startRegisterSimulator({ port: 0 });
+});
+afterAll(async () => {
+  await simulator?.close();
+});
+
+async function citizenSubmits(serial: string) {
+  const personnummer = buildPersonnummer('19920202', serial);
+  simulator.setPerson({
+    description: 'e2e',
+    population: {
+      personnummer,
+      givenName: 'Eva',
+      familyName: 'Ende',
+      municipalityCode: '1287',
+      address: null,
+      protectedIdentity: false,
+      deceased: false,
+    },
+    profile: { labourMarket: { registered: true, registrationDate: '2025-01-01', program: null } },
+  });
+  const admin = (sql: string, params: unknown[] = []) =>
+    withAdminClient(env.database.adminUrl, (c) => c.query(sql, params));
+  const slot = await admin(
+    `INSERT INTO kommun_1287.intake_slots (starts_at, ends_at, place, location_name, officer_username)
+     VALUES (now() + interval '2 days', now() + interval '2 days 45 minutes', 'host_office', 'Trelleborg', 'ask.trelleborg') RETURNING slot_id`,
+  );
+  const ctx: Ctx = {
+    db: env.db,
+    tenant: {
+      code: '1287',
+      schema: 'kommun_1287',
+      name: 'Trelleborgs kommun',
+      committeeName: 'Arbetsmarknadsnämnden i Trelleborgs kommun',
+      organisationNumber: '2120001199',
+      postalAddress: null,
+    },
+    actor: { kind: 'citizen', personnummer },
+    access: { basis: 'citizen' },
+    requestId: `e2e-${serial}`,
+    log: silentLog,
+    now: () => new Date(),
+  };
+  const registers = createHttpRegisterGateway({ baseUrl: simulator.url, retries: 0 });
+  const app = await submitApplication(
+    ctx,
+    { registers },
+    {
+      personnummer,
+      givenName: 'Eva',
+      familyName: 'Ende',
+      channel: 'digital',
+      slotId: slot.rows[0].slot_id,
+      form: {
+        month: '2026-12',
+        household: { partner: null, children: [] },
+        incomes: [],
+        costs: [{ type: 'rent', amountOre: 500_000 }],
+        otherItems: [],
+        payoutAccount: { kind: 'bank_account', clearing: '8327', account: '9412345678' },
+        declarations: { truthful: true, consentRegisterCheck: true },
+      },
+    },
+  );
+  await admin(
+    `INSERT INTO kommun_1287.labour_assessments (person_id, available_for_work, plan_from, plan_to, recorded_by)
+     VALUES ($1, true, '2026-11-01', '2027-04-30', 'ask.trelleborg')`,
+    [app.personId],
+  );
+  return app.applicationId;
+}
+
+const decisionsFor = async (id: string) =>
+  (
+    await tenant(env.db, 'kommun_1287')
+      .selectFrom('decisions')
+      .select('decisionId')
+      .where('applicationId', '=', id)
+      .execute()
+  ).length;
+
+describe('robot end to end through the outbox, Redis and the worker', () => {
+  it('keeps a submitted application in the outbox until a worker runs, then decides it exactly once', async () => {
+    const id = await citizenSubmits('611');
+    // Submission touched only PostgreSQL: with no worker and no Redis, the job waits in the outbox.
+    await sleep(300);
+    const pending = (await outboxRows(env.db)).filter((r) => r.jobId.endsWith(id));
+    expect(pending).toHaveLength(1);
+    expect(pending[0]?.sent).toBe(false);
+    expect(await decisionsFor(id)).toBe(0);
+
+    // A worker starts: the relay drains the backlog and the robot decides.
+    const running = await bootWorker(
+      loadConfig({
+        DATABASE_URL: env.database.appUrl,
+        REDIS_URL,
+        QUEUE_PREFIX: env.prefix,
+        RELAY_POLL_MS: '100',
+      }),
+      silentLog,
+      { registers: createHttpRegisterGateway({ baseUrl: simulator.url }) },
+    );
+    try {
+      await waitFor(async () => ((await decisionsFor(id)) === 1 ? true : undefined), {
+        timeoutMs: 15_000,
+        what: 'the robot decision',
+      });
+      // A second delivery of the same job (e.g. after a crash) changes nothing.
+      await env
+        .queue('robot')
+        .add('application.assess', { municipalityCode: '1287', applicationId: id }, { jobId: `again_${id}` });
+      await sleep(1000);
+      expect(await decisionsFor(id)).toBe(1);
+      const payments = await tenant(env.db, 'kommun_1287')
+        .selectFrom('payments')
+        .selectAll()
+        .where('applicationId', '=', id)
+        .execute();
+      expect(payments).toHaveLength(1);
+    } finally {
+      await running.shutdown();
+    }
+  });
+});
