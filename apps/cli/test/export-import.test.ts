@@ -220,7 +220,9 @@ function withoutExportedAt(fileLines: string[]): string[] {
 describe('tenant export + import', () => {
   it('exports real case data: every tenant table has rows', async () => {
     const rows = await tenantRows(source.adminUrl);
-    const empty = Object.entries(rows).filter(([, r]) => r.length === 0).map(([t]) => t);
+    const empty = Object.entries(rows)
+      .filter(([, r]) => r.length === 0)
+      .map(([t]) => t);
     expect(empty).toEqual([]);
     expect(Object.keys(rows)).toHaveLength(17);
   });
@@ -239,9 +241,13 @@ describe('tenant export + import', () => {
     expect(await query(target.adminUrl, 'SELECT * FROM platform.agreements')).toEqual([]);
 
     expect(await tenantRows(target.adminUrl)).toEqual(await tenantRows(source.adminUrl));
-    expect(await catalogSnapshot(target.adminUrl)).toEqual(await catalogSnapshot(source.adminUrl, 'kommun_1263'));
+    expect(await catalogSnapshot(target.adminUrl)).toEqual(
+      await catalogSnapshot(source.adminUrl, 'kommun_1263'),
+    );
     const registry = 'SELECT m::text AS r FROM platform.municipalities m WHERE municipality_code = $1';
-    expect(await query(target.adminUrl, registry, ['1263'])).toEqual(await query(source.adminUrl, registry, ['1263']));
+    expect(await query(target.adminUrl, registry, ['1263'])).toEqual(
+      await query(source.adminUrl, registry, ['1263']),
+    );
     expect(await sequenceState(target.adminUrl)).toEqual(await sequenceState(source.adminUrl));
 
     const fileB = join(dir, 'svedala-b.ndjson');
@@ -253,7 +259,8 @@ describe('tenant export + import', () => {
     expect(headerB.agreements).toEqual([]);
     expect({ ...headerB, agreements: headerA.agreements }).toEqual(headerA);
     // Apart from the agreement, the header is the same text too.
-    const dropAgreements = (h: string) => h.replace(/"agreements":\[.*\],"migrations"/, '"agreements":[],"migrations"');
+    const dropAgreements = (h: string) =>
+      h.replace(/"agreements":\[.*\],"migrations"/, '"agreements":[],"migrations"');
     expect(dropAgreements(b[0] ?? '')).toBe(dropAgreements(a[0] ?? ''));
     expect(b.slice(1)).toEqual(a.slice(1));
   });
@@ -270,7 +277,9 @@ describe('tenant export + import', () => {
     expect(await tenantRows(target.adminUrl)).toEqual(await tenantRows(source.adminUrl));
     expect(await tenantRows(target.adminUrl, 'kommun_1287')).toEqual(trelleborgBefore);
     const agreement = 'SELECT a::text AS r FROM platform.agreements a WHERE tenant_code = $1';
-    expect(await query(target.adminUrl, agreement, ['1263'])).toEqual(await query(source.adminUrl, agreement, ['1263']));
+    expect(await query(target.adminUrl, agreement, ['1263'])).toEqual(
+      await query(source.adminUrl, agreement, ['1263']),
+    );
     const fileB = join(dir, 'svedala-host-b.ndjson');
     await exportTo(target, fileB);
     expect(withoutExportedAt(await lines(fileB))).toEqual(withoutExportedAt(await lines(fileA)));
@@ -329,9 +338,9 @@ describe('tenant export + import', () => {
        ALTER TABLE cyclic.a ADD FOREIGN KEY (b_id) REFERENCES cyclic.b;
        CREATE TABLE cyclic.c (id int PRIMARY KEY)`,
     );
-    await expect(withAdminClient(target.adminUrl, (c) => tablesInDependencyOrder(c, 'cyclic'))).rejects.toThrow(
-      /cycle among a, b/,
-    );
+    await expect(
+      withAdminClient(target.adminUrl, (c) => tablesInDependencyOrder(c, 'cyclic')),
+    ).rejects.toThrow(/cycle among a, b/);
   });
 
   it('continues plain sequences (case_number_seq) after the exported value', async () => {
@@ -341,7 +350,10 @@ describe('tenant export + import', () => {
     expect(state).toEqual({ last_value: '57', is_called: true });
     const target = await emptyPlatform();
     await importFrom(target, file);
-    const [next] = await query<{ n: string }>(target.adminUrl, "SELECT nextval('kommun_1263.case_number_seq')::text AS n");
+    const [next] = await query<{ n: string }>(
+      target.adminUrl,
+      "SELECT nextval('kommun_1263.case_number_seq')::text AS n",
+    );
     expect(next?.n).toBe('58');
   });
 
@@ -410,9 +422,9 @@ describe('tenant export + import', () => {
       );
       // A dropped row line is caught the same way.
       const dropped = join(dir, 'dropped-row.ndjson');
-      const citizenLine = all.findIndex((l) => l.startsWith('{"t":"citizens"'));
-      await writeFile(dropped, `${all.filter((_, i) => i !== citizenLine).join('\n')}\n`);
-      await expect(importFrom(target, dropped)).rejects.toThrow(/Row count mismatch for citizens/);
+      const auditLine = all.findIndex((l) => l.startsWith('{"t":"audit_log"'));
+      await writeFile(dropped, `${all.filter((_, i) => i !== auditLine).join('\n')}\n`);
+      await expect(importFrom(target, dropped)).rejects.toThrow(/Row count mismatch for audit_log/);
       expect((await state(target.adminUrl)).registry).toEqual([]);
     });
 
@@ -423,10 +435,159 @@ describe('tenant export + import', () => {
       await expect(importFrom(target, join(dir, 'missing.ndjson'))).rejects.toThrow(/No such file/);
     });
 
+    /** The export with its lines changed by `edit` (header, rows and trailer as raw text). */
+    async function edited(name: string, edit: (all: string[]) => string[]): Promise<string> {
+      const all = (await lines(file)).filter((l) => l !== '');
+      const changed = join(dir, `${name}.ndjson`);
+      await writeFile(changed, `${edit(all).join('\n')}\n`);
+      return changed;
+    }
+    const withTrailer = (all: string[], change: (counts: Record<string, number>) => void) => {
+      const trailer = JSON.parse(all.at(-1) ?? '') as { end: true; counts: Record<string, number> };
+      change(trailer.counts);
+      return [...all.slice(0, -1), JSON.stringify(trailer)];
+    };
+
+    it('refuses rows for a table its trailer does not list, and a trailer that leaves a table out', async () => {
+      const before = await state(target.adminUrl);
+      const unlisted = await edited('unlisted', (all) =>
+        withTrailer(all, (counts) => {
+          delete counts.citizens;
+        }),
+      );
+      await expect(importFrom(target, unlisted)).rejects.toThrow(
+        /nothing was written: Export has rows for citizens, which its trailer does not list/,
+      );
+      const extra = await edited('extra-table', (all) =>
+        withTrailer(all, (counts) => Object.assign(counts, { ghosts: 0 })),
+      );
+      await expect(importFrom(target, extra)).rejects.toThrow(
+        /Export trailer lists ghosts, which is not a table/,
+      );
+      const unknownTable = await edited('unknown-table', (all) => [
+        ...all.slice(0, -1),
+        '{"t":"ghosts","r":{"id":1}}',
+        ...all.slice(-1),
+      ]);
+      await expect(importFrom(target, unknownTable)).rejects.toThrow(
+        /rows for ghosts, which is not a table of kommun_1263/,
+      );
+      const migrations = await edited('migrations-rows', (all) => [
+        ...all.slice(0, -1),
+        '{"t":"schema_migrations","r":{"name":"9999_evil.sql","checksum":"x"}}',
+        ...all.slice(-1),
+      ]);
+      await expect(importFrom(target, migrations)).rejects.toThrow(
+        /rows for schema_migrations, which is not a table/,
+      );
+      expect(await state(target.adminUrl)).toEqual(before);
+    });
+
+    it('refuses rows out of dependency order, and lines after the trailer', async () => {
+      const before = await state(target.adminUrl);
+      const reordered = await edited('reordered', (all) => {
+        const application = all.findIndex((l) => l.startsWith('{"t":"applications"'));
+        const moved = all[application] ?? '';
+        const rest = all.filter((_, i) => i !== application);
+        return [rest[0] ?? '', moved, ...rest.slice(1)];
+      });
+      await expect(importFrom(target, reordered)).rejects.toThrow(/nothing was written: .*dependency order/);
+      const after = await edited('after-trailer', (all) => [...all, all[1] ?? '']);
+      await expect(importFrom(target, after)).rejects.toThrow(/lines after its trailer/);
+      expect(await state(target.adminUrl)).toEqual(before);
+    });
+
+    it('refuses a municipality code that is not a kommunkod', async () => {
+      const before = await state(target.adminUrl);
+      const bad = await edited('bad-code', (all) => [
+        (all[0] ?? '').replace('"municipality_code":"1263"', '"municipality_code":"9963"'),
+        ...all.slice(1),
+      ]);
+      await expect(importFrom(target, bad)).rejects.toThrow(/Invalid kommunkod "9963"/);
+      // The library refuses it too, whoever calls it.
+      await expect(withAdminClient(target.adminUrl, (c) => importTenant(c, bad))).rejects.toThrow(
+        /Refusing to derive a schema from "9963"/,
+      );
+      expect(await state(target.adminUrl)).toEqual(before);
+    });
+
+    it('refuses a leftover schema of an unregistered municipality, writing nothing', async () => {
+      await query(target.adminUrl, 'CREATE SCHEMA kommun_1263');
+      try {
+        const before = await state(target.adminUrl);
+        await expect(importFrom(target, file)).rejects.toThrow(
+          /Schema kommun_1263 already exists but 1263 is not registered/,
+        );
+        await expect(withAdminClient(target.adminUrl, (c) => importTenant(c, file))).rejects.toThrow(
+          /Schema kommun_1263 already exists on this platform/,
+        );
+        expect(await state(target.adminUrl)).toEqual(before);
+        const tables = await query(
+          target.adminUrl,
+          "SELECT 1 FROM pg_class WHERE relnamespace = 'kommun_1263'::regnamespace",
+        );
+        expect(tables).toEqual([]);
+      } finally {
+        await query(target.adminUrl, 'DROP SCHEMA kommun_1263');
+      }
+    });
+
     it('still imports the intact file afterwards (the refusals left no trace)', async () => {
       await importFrom(target, file);
       expect(await tenantRows(target.adminUrl)).toEqual(await tenantRows(source.adminUrl));
     });
+  });
+
+  it('derives the schema name from the code, never from the file', async () => {
+    const original = join(dir, 'svedala-schema-name.ndjson');
+    await exportTo(source, original);
+    const all = (await lines(original)).filter((l) => l !== '');
+    const header = all[0] ?? '';
+    expect(header).toContain('"schema_name":"kommun_1263"');
+    const tampered = join(dir, 'tampered-schema-name.ndjson');
+    await writeFile(
+      tampered,
+      `${[header.replace('"schema_name":"kommun_1263"', '"schema_name":"kommun_1287"'), ...all.slice(1)].join('\n')}\n`,
+    );
+    const target = await emptyPlatform();
+    await importFrom(target, tampered);
+    expect(
+      await query(target.adminUrl, 'SELECT municipality_code, schema_name FROM platform.municipalities'),
+    ).toEqual([{ municipality_code: '1263', schema_name: 'kommun_1263' }]);
+    expect(
+      await query(target.adminUrl, "SELECT nspname FROM pg_namespace WHERE nspname LIKE 'kommun_%'"),
+    ).toEqual([{ nspname: 'kommun_1263' }]);
+  });
+
+  it('returns the agreements it could not restore', async () => {
+    const file = join(dir, 'svedala-agreements.ndjson');
+    await exportTo(source, file);
+    const [agreement] = await query<{ agreement_id: string }>(
+      source.adminUrl,
+      'SELECT agreement_id FROM platform.agreements',
+    );
+    const target = await emptyPlatform();
+    const result = await withAdminClient(target.adminUrl, (c) => importTenant(c, file));
+    expect(result.code).toBe('1263');
+    expect(result.schema).toBe('kommun_1263');
+    expect(result.restoredAgreements).toEqual([]);
+    expect(result.skippedAgreements).toEqual([
+      {
+        agreementId: agreement?.agreement_id,
+        hostCode: '1287',
+        tenantCode: '1263',
+        reason: '1287 is not on this platform',
+      },
+    ]);
+    expect(result.tables.applications).toBe(2);
+  });
+
+  it('exportTenant checks the municipality before it creates the file', async () => {
+    const file = join(dir, 'direct-unknown.ndjson');
+    await expect(withAdminClient(source.adminUrl, (c) => exportTenant(c, '1233', file))).rejects.toThrow(
+      /1233 is not registered/,
+    );
+    await expect(readFile(file)).rejects.toThrow(/ENOENT/);
   });
 
   it('refuses to export an unknown municipality or overwrite a file, leaving no file behind', async () => {

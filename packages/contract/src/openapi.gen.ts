@@ -818,13 +818,17 @@ export interface components {
                 givenName: string;
                 familyName: string;
             };
-            form: Record<string, never>;
+            form: {
+                [key: string]: unknown;
+            };
             registerFetches: {
                 fetchId: string;
                 sources: string[];
                 periods: string[];
                 outcome: string;
-                response?: Record<string, never> | null;
+                response?: {
+                    [key: string]: unknown;
+                } | null;
                 error?: string | null;
                 /** Format: date-time */
                 fetchedAt: string;
@@ -855,7 +859,9 @@ export interface components {
             events: {
                 kind: string;
                 actor: string;
-                detail?: Record<string, never>;
+                detail?: {
+                    [key: string]: unknown;
+                };
                 /** Format: date-time */
                 occurredAt: string;
             }[];
@@ -947,7 +953,9 @@ export interface components {
             /** @enum {string} */
             status: "active" | "terminated";
             inForce: boolean;
-            billingTerms?: Record<string, never>;
+            billingTerms?: {
+                [key: string]: unknown;
+            };
             dataControllerNote?: string | null;
         };
         NationalNorm: {
@@ -955,7 +963,9 @@ export interface components {
             /** Format: date */
             effectiveFrom: string;
             legalReference: string;
-            body: Record<string, never>;
+            body: {
+                [key: string]: unknown;
+            };
         };
         /**
          * @description A municipality's riktlinjer: rent ceilings, electricity norm, what the robot may approve,
@@ -971,7 +981,9 @@ export interface components {
             versionId: string;
             /** Format: date */
             effectiveFrom: string;
-            guidelines: Record<string, never>;
+            guidelines: {
+                [key: string]: unknown;
+            };
             createdBy: string;
             /** Format: date-time */
             createdAt: string;
@@ -1055,7 +1067,9 @@ export interface components {
             objectId?: string | null;
             personId?: string | null;
             requestId?: string | null;
-            detail?: Record<string, never>;
+            detail?: {
+                [key: string]: unknown;
+            };
         };
         Citizen: {
             personnummer: string;
@@ -1637,7 +1651,9 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    form: Record<string, never>;
+                    form: {
+                        [key: string]: unknown;
+                    };
                 };
             };
         };

@@ -1,9 +1,9 @@
-import { createReadStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createReadStream, type WriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type pg from 'pg';
-import { type MigrationSet, loadMigrationSet, migrateSchema, provisionTenant } from './migrate.ts';
+import { loadMigrationSet, type MigrationSet, migrateSchema, provisionTenant } from './migrate.ts';
 import { PLATFORM_SCHEMA, schemaNameFor } from './tenancy.ts';
 
 /**
@@ -97,10 +97,14 @@ export async function tablesInDependencyOrder(client: pg.ClientBase, schema: str
   const ordered: string[] = [];
   const placed = new Set<string>();
   while (ordered.length < names.length) {
-    const next = names.find((n) => !placed.has(n) && [...(dependsOn.get(n) ?? [])].every((p) => placed.has(p)));
+    const next = names.find(
+      (n) => !placed.has(n) && [...(dependsOn.get(n) ?? [])].every((p) => placed.has(p)),
+    );
     if (next === undefined) {
       const cyclic = names.filter((n) => !placed.has(n));
-      throw new Error(`Foreign keys in ${schema} form a cycle among ${cyclic.join(', ')}; cannot order the export`);
+      throw new Error(
+        `Foreign keys in ${schema} form a cycle among ${cyclic.join(', ')}; cannot order the export`,
+      );
     }
     ordered.push(next);
     placed.add(next);
@@ -119,7 +123,8 @@ async function primaryKeyColumns(client: pg.ClientBase, schema: string, table: s
       ORDER BY k.pos`,
     [schema, table],
   );
-  if (rows.length === 0) throw new Error(`Table ${schema}.${table} has no primary key; cannot export it in a stable order`);
+  if (rows.length === 0)
+    throw new Error(`Table ${schema}.${table} has no primary key; cannot export it in a stable order`);
   return rows.map((r) => r.column_name);
 }
 
@@ -139,7 +144,11 @@ async function writeText(out: NodeJS.WritableStream, text: string): Promise<void
  * Writes the export of `code` to `outFile` from one consistent snapshot. The municipality is
  * checked before the file is created; if anything fails, the file is removed again.
  */
-export async function exportTenant(client: pg.ClientBase, code: string, outFile: string): Promise<ExportResult> {
+export async function exportTenant(
+  client: pg.ClientBase,
+  code: string,
+  outFile: string,
+): Promise<ExportResult> {
   const schema = schemaNameFor(code);
   const counts: Record<string, number> = {};
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY'); // one consistent snapshot
@@ -191,7 +200,8 @@ export async function exportTenant(client: pg.ClientBase, code: string, outFile:
         SELECT row_to_json(t)::text AS r FROM ${q(schema)}.${q(table)} t ORDER BY ${orderBy}`);
       for (;;) {
         const batch = await client.query<{ r: string }>(`FETCH ${BATCH} FROM export_cursor`);
-        if (batch.rows.length > 0) await writeText(stream, batch.rows.map((row) => `${prefix}${row.r}}\n`).join(''));
+        if (batch.rows.length > 0)
+          await writeText(stream, batch.rows.map((row) => `${prefix}${row.r}}\n`).join(''));
         counts[table] += batch.rows.length;
         if (batch.rows.length < BATCH) break;
       }
@@ -223,7 +233,8 @@ function parseHeader(value: unknown): ExportHeader & { code: string } {
   if (!isRecord(municipality)) throw new Error('Export header has no municipality');
   const code = municipality.municipality_code;
   if (typeof code !== 'string') throw new Error('Export header has no municipality code');
-  if (!Array.isArray(agreements) || !agreements.every(isRecord)) throw new Error('Export header has no agreement list');
+  if (!Array.isArray(agreements) || !agreements.every(isRecord))
+    throw new Error('Export header has no agreement list');
   if (!Array.isArray(migrations) || !migrations.every((m) => typeof m === 'string')) {
     throw new Error('Export header has no migration list');
   }
@@ -284,7 +295,9 @@ export async function importTenant(
       [pending.lines],
     );
     if (inserted.rowCount !== pending.lines.length) {
-      throw new Error(`Loaded ${inserted.rowCount ?? 0} of ${pending.lines.length} rows into ${pending.table}`);
+      throw new Error(
+        `Loaded ${inserted.rowCount ?? 0} of ${pending.lines.length} rows into ${pending.table}`,
+      );
     }
     counts[pending.table] = (counts[pending.table] ?? 0) + pending.lines.length;
     pending = { table: pending.table, lines: [] };
@@ -293,7 +306,10 @@ export async function importTenant(
   const restoreHeader = async (h: ExportHeader & { code: string }, line: string) => {
     const code = h.code;
     schema = schemaNameFor(code); // refuses anything that is not a kommunkod; never the file's schema_name
-    const existing = await client.query('SELECT 1 FROM platform.municipalities WHERE municipality_code = $1', [code]);
+    const existing = await client.query(
+      'SELECT 1 FROM platform.municipalities WHERE municipality_code = $1',
+      [code],
+    );
     if (existing.rowCount) throw new Error(`Municipality ${code} already exists on this platform`);
     const leftover = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema]);
     if (leftover.rowCount) throw new Error(`Schema ${schema} already exists on this platform`);
@@ -301,7 +317,9 @@ export async function importTenant(
     const unknown = h.migrations.filter((n) => !set.tenant.some((f) => f.name === n));
     if (unknown.length) throw new Error(`Export needs migrations this platform lacks: ${unknown.join(', ')}`);
     const lastMigration = h.migrations.at(-1);
-    const level = set.tenant.filter((f) => lastMigration !== undefined && f.name <= lastMigration).map((f) => f.name);
+    const level = set.tenant
+      .filter((f) => lastMigration !== undefined && f.name <= lastMigration)
+      .map((f) => f.name);
     if (level.join('\n') !== [...h.migrations].sort().join('\n')) {
       throw new Error(`Export's migrations (${h.migrations.join(', ')}) are not a prefix of this platform's`);
     }
@@ -330,7 +348,10 @@ export async function importTenant(
         throw new Error(`Agreement ${agreement.agreementId} in the export does not involve ${code}`);
       }
       const other = agreement.hostCode === code ? agreement.tenantCode : agreement.hostCode;
-      const present = await client.query('SELECT 1 FROM platform.municipalities WHERE municipality_code = $1', [other]);
+      const present = await client.query(
+        'SELECT 1 FROM platform.municipalities WHERE municipality_code = $1',
+        [other],
+      );
       if (!present.rowCount) {
         skippedAgreements.push({ ...agreement, reason: `${other} is not on this platform` });
         continue;
@@ -343,13 +364,20 @@ export async function importTenant(
         [line, index],
       );
       if (inserted.rowCount) restoredAgreements.push(agreement);
-      else skippedAgreements.push({ ...agreement, reason: 'it conflicts with an agreement already on this platform' });
+      else
+        skippedAgreements.push({
+          ...agreement,
+          reason: 'it conflicts with an agreement already on this platform',
+        });
     }
   };
 
   await client.query('BEGIN');
   // Opened only now: readline drops lines emitted before the for-await below attaches (here, during BEGIN).
-  const lines = createInterface({ input: createReadStream(inFile, { encoding: 'utf8' }), crlfDelay: Infinity });
+  const lines = createInterface({
+    input: createReadStream(inFile, { encoding: 'utf8' }),
+    crlfDelay: Infinity,
+  });
   try {
     for await (const line of lines) {
       if (!line.trim()) continue;
@@ -365,7 +393,8 @@ export async function importTenant(
         await restoreHeader(header, line);
         continue;
       }
-      if (!isRecord(value)) throw new Error(`Export file has a line that is not an object: ${line.slice(0, 80)}`);
+      if (!isRecord(value))
+        throw new Error(`Export file has a line that is not an object: ${line.slice(0, 80)}`);
       if (value.end === true) {
         const trailer = value.counts;
         if (!isRecord(trailer) || !Object.values(trailer).every((n) => Number.isSafeInteger(n))) {
@@ -376,15 +405,19 @@ export async function importTenant(
         continue;
       }
       const table = value.t;
-      if (typeof table !== 'string' || !TABLE_NAME.test(table)) throw new Error(`Bad table name in export: ${String(table)}`);
+      if (typeof table !== 'string' || !TABLE_NAME.test(table))
+        throw new Error(`Bad table name in export: ${String(table)}`);
       if (!isRecord(value.r)) throw new Error(`Export row for ${table} is not an object`);
       if (table !== pending.table) {
         const position = order.get(table);
-        if (position === undefined) throw new Error(`Export has rows for ${table}, which is not a table of ${schema}`);
+        if (position === undefined)
+          throw new Error(`Export has rows for ${table}, which is not a table of ${schema}`);
         if (finished.has(table)) throw new Error(`Export has rows for ${table} in more than one place`);
         const previous = order.get(pending.table);
         if (previous !== undefined && previous > position) {
-          throw new Error(`Export has rows for ${table} after ${pending.table}; tables must come in dependency order`);
+          throw new Error(
+            `Export has rows for ${table} after ${pending.table}; tables must come in dependency order`,
+          );
         }
         await flush();
         if (pending.table) finished.add(pending.table);
@@ -397,14 +430,17 @@ export async function importTenant(
     if (!header) throw new Error('Empty export file');
     if (!expected) throw new Error('Export file is truncated (no trailer)');
     for (const table of Object.keys(counts)) {
-      if (!(table in expected)) throw new Error(`Export has rows for ${table}, which its trailer does not list`);
+      if (!(table in expected))
+        throw new Error(`Export has rows for ${table}, which its trailer does not list`);
     }
     for (const table of order.keys()) {
       if (!(table in expected)) throw new Error(`Export trailer does not list ${table}`);
     }
     for (const [table, n] of Object.entries(expected)) {
-      if (!order.has(table)) throw new Error(`Export trailer lists ${table}, which is not a table of ${schema}`);
-      if ((counts[table] ?? 0) !== n) throw new Error(`Row count mismatch for ${table}: ${counts[table] ?? 0} ≠ ${n}`);
+      if (!order.has(table))
+        throw new Error(`Export trailer lists ${table}, which is not a table of ${schema}`);
+      if ((counts[table] ?? 0) !== n)
+        throw new Error(`Row count mismatch for ${table}: ${counts[table] ?? 0} ≠ ${n}`);
     }
 
     // Sequences exactly as they were (plain ones like case_number_seq, and identity ones).
@@ -424,10 +460,10 @@ export async function importTenant(
     );
     for (const { table_name, column_name } of ids.rows) {
       const t = `${q(schema)}.${q(table_name)}`;
-      const serial = await client.query<{ seq: string | null }>('SELECT pg_get_serial_sequence($1, $2) AS seq', [
-        t,
-        column_name,
-      ]);
+      const serial = await client.query<{ seq: string | null }>(
+        'SELECT pg_get_serial_sequence($1, $2) AS seq',
+        [t, column_name],
+      );
       const seq = serial.rows[0]?.seq;
       if (!seq) continue;
       // Only ever moves forward, so an exactly restored sequence is left alone when it is ahead.

@@ -106,7 +106,11 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
     outcome: input.outcome,
     period: { month: app.month },
     approvedAmountOre: input.amountOre,
-    ...(input.calculation ? { appliedAmountOre: Math.max(0, input.calculation.resultOre) } : {}),
+    // The applied-for amount is shown only for a partial approval (what was not granted);
+    // for a full approval the calculation's rounding must not read as a partial refusal.
+    ...(input.outcome === 'partially_approved' && input.calculation
+      ? { appliedAmountOre: Math.max(input.amountOre, input.calculation.resultOre) }
+      : {}),
     calculationLines: (input.calculation?.lines ?? []).map((l) => ({
       label: l.label,
       amountOre: l.amountOre,

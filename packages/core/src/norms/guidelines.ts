@@ -25,11 +25,11 @@ export async function listGuidelines(ctx: Ctx) {
  * The version and its audit entry commit together.
  */
 export async function createGuidelineVersion(ctx: Ctx, input: unknown) {
-  const guidelines = parseTenantGuidelines(input);
+  const guidelines = withPathPrefix('guidelines', () => parseTenantGuidelines(input));
   const today = stockholmToday(ctx.now());
   if (guidelines.effectiveFrom < today) {
     throw new DomainError('guidelines_invalid', 'Riktlinjer kan inte ändras retroaktivt.', {
-      issues: [{ path: 'effectiveFrom', message: `Giltig från måste vara ${today} eller senare.` }],
+      issues: [{ path: 'guidelines.effectiveFrom', message: `Giltig från måste vara ${today} eller senare.` }],
     });
   }
   return ctx.db.transaction().execute(async (trx) => {
@@ -60,4 +60,20 @@ export async function createGuidelineVersion(ctx: Ctx, input: unknown) {
 
 export function listRiksnorm(ctx: Ctx) {
   return listNationalNorms(platform(ctx.db));
+}
+
+/** The request body wraps the guidelines object; error pointers must say so. */
+function withPathPrefix<T>(prefix: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof DomainError && Array.isArray(error.details?.issues)) {
+      const issues = (error.details.issues as { path: string; message: string }[]).map((i) => ({
+        ...i,
+        path: i.path ? `${prefix}.${i.path}` : prefix,
+      }));
+      throw new DomainError(error.code, error.message, { ...error.details, issues });
+    }
+    throw error;
+  }
 }

@@ -17,6 +17,7 @@ import {
   isAgreementInForce,
   type LabourPlanStatus,
   ROBOT,
+  stockholmDate,
 } from '@samverkan/domain';
 import {
   defaultPeriods,
@@ -168,7 +169,7 @@ export async function runRobot(
 
   // 1. Residency and register data (SSBTEK), fetched only for what the case needs; each fetch logged to the case.
   const person = await deps.registers.lookupPerson(citizen.personnummer);
-  if (!person || person.municipalityCode !== t.code) {
+  if (!person || person.municipalityCode !== t.code || person.deceased) {
     await toManual(
       ctx,
       claimed.applicationId,
@@ -321,7 +322,7 @@ export async function runRobot(
     listDelegationRules(db),
     listAgreementsFor(platform(deps.db), t.code),
   ]);
-  const today = ctx.now().toISOString().slice(0, 10);
+  const today = stockholmDate(ctx.now());
   const answer = evaluateDelegation(ruleRows.map(toDelegationRule), {
     tenantCode: t.code,
     actor: ROBOT,
