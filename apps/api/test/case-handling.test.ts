@@ -66,12 +66,20 @@ describe('Trelleborg: the robot decides', () => {
 
   it('rounds an approval to whole kronor and still renders its letter as an approval', async () => {
     const who = person(t, '1287');
-    const { id, outcome } = await applyAndAssess(t, '1287', who, baseForm({ costs: [{ type: 'rent', amountOre: 600_075 }] }));
+    const { id, outcome } = await applyAndAssess(
+      t,
+      '1287',
+      who,
+      baseForm({ costs: [{ type: 'rent', amountOre: 600_075 }] }),
+    );
     expect(outcome).toBe('decided');
     const c = await caseOf(t, '1287', id);
     // 5 220 + 6 000,75 = 11 220,75 kr → down to whole kronor: 11 220 kr.
     expect(c.decision).toMatchObject({ outcome: 'approved', amountOre: 1_122_000 });
-    const pdf = await t.app.inject({ url: `/v1/municipalities/1287/cases/${id}/decision.pdf`, headers: t.auth('handlaggare.trelleborg') });
+    const pdf = await t.app.inject({
+      url: `/v1/municipalities/1287/cases/${id}/decision.pdf`,
+      headers: t.auth('handlaggare.trelleborg'),
+    });
     expect(pdf.statusCode, pdf.body.slice(0, 300)).toBe(200);
   });
 

@@ -49,7 +49,11 @@ export async function createScratchDb(label = ''): Promise<ScratchDb> {
   if (!/^samverkan_bench_[a-z0-9_]+$/.test(name)) throw new Error(`bad scratch name ${name}`);
   await serverQuery(`CREATE DATABASE ${name}`);
   scratch.add(name);
-  return { name, adminUrl: withDatabase(SERVER_URL, name), appUrl: withDatabase(SERVER_URL, name, 'samverkan_app') };
+  return {
+    name,
+    adminUrl: withDatabase(SERVER_URL, name),
+    appUrl: withDatabase(SERVER_URL, name, 'samverkan_app'),
+  };
 }
 
 export async function dropScratchDb(name: string): Promise<void> {
@@ -60,7 +64,9 @@ export async function dropScratchDb(name: string): Promise<void> {
 
 export async function dropAllScratch(): Promise<void> {
   for (const name of [...scratch]) {
-    await dropScratchDb(name).catch((error: unknown) => console.error(`! could not drop ${name}: ${String(error)}`));
+    await dropScratchDb(name).catch((error: unknown) =>
+      console.error(`! could not drop ${name}: ${String(error)}`),
+    );
   }
 }
 
@@ -68,7 +74,9 @@ export async function dropAllScratch(): Promise<void> {
  * Runs `main`, then always runs the cleanups (last registered first) and drops every scratch
  * database — on success, on failure and on Ctrl-C.
  */
-export async function runBenchmark(main: (cleanup: (fn: () => unknown) => void) => Promise<void>): Promise<void> {
+export async function runBenchmark(
+  main: (cleanup: (fn: () => unknown) => void) => Promise<void>,
+): Promise<void> {
   const cleanups: (() => unknown)[] = [];
   let cleaning: Promise<void> | undefined;
   const cleanAll = () => {
@@ -120,14 +128,19 @@ export const msSince = (start: bigint) => Number(process.hrtime.bigint() - start
 export const now = () => process.hrtime.bigint();
 
 export const fmt = (n: number, digits = 1) =>
-  Number.isFinite(n) ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }) : 'n/a';
+  Number.isFinite(n)
+    ? n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })
+    : 'n/a';
 
-export const ratio = (a: number, b: number) => (Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : Number.NaN);
+export const ratio = (a: number, b: number) =>
+  Number.isFinite(a) && Number.isFinite(b) && b !== 0 ? a / b : Number.NaN;
 
 export function printTable(rows: readonly (readonly string[])[]): void {
   const widths = rows[0]?.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length))) ?? [];
   rows.forEach((row, index) => {
-    console.log(`  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`);
+    console.log(
+      `  ${row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join('  ')}`,
+    );
     if (index === 0) console.log(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}`);
   });
 }
@@ -144,7 +157,15 @@ export interface PgbenchBaseline {
   run(): Promise<number | null>;
 }
 
-export const PGBENCH_ARGS = ['-c', '8', '-j', '2', '-T', String(Number(process.env.BENCH_PGBENCH_SECONDS ?? 10)), '-n'];
+export const PGBENCH_ARGS = [
+  '-c',
+  '8',
+  '-j',
+  '2',
+  '-T',
+  String(Number(process.env.BENCH_PGBENCH_SECONDS ?? 10)),
+  '-n',
+];
 
 /**
  * Raw PostgreSQL TPC-B on a scratch database: `pgbench -i -s 1` once, then
@@ -166,8 +187,11 @@ export async function pgbenchBaseline(): Promise<PgbenchBaseline> {
   return {
     available: true,
     run: async () => {
-      const { stdout } = await exec('pgbench', [...PGBENCH_ARGS, db.adminUrl], { maxBuffer: 16 * 1024 * 1024 });
-      const match = /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout) ?? /tps = ([\d.]+)/.exec(stdout);
+      const { stdout } = await exec('pgbench', [...PGBENCH_ARGS, db.adminUrl], {
+        maxBuffer: 16 * 1024 * 1024,
+      });
+      const match =
+        /tps = ([\d.]+) \(without initial connection time\)/.exec(stdout) ?? /tps = ([\d.]+)/.exec(stdout);
       if (!match) throw new Error(`could not parse pgbench output:\n${stdout}`);
       return Number(match[1]);
     },
@@ -177,7 +201,10 @@ export async function pgbenchBaseline(): Promise<PgbenchBaseline> {
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** Valid kommunkoder (pattern-valid, county 01–25) that are not the demo's 1287 and 1263. */
-export function syntheticMunicipalityCodes(count: number, skip: readonly string[] = ['1287', '1263']): string[] {
+export function syntheticMunicipalityCodes(
+  count: number,
+  skip: readonly string[] = ['1287', '1263'],
+): string[] {
   const codes: string[] = [];
   for (let county = 1; county <= 25 && codes.length < count; county++) {
     for (let n = 10; n <= 99 && codes.length < count; n++) {

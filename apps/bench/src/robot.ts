@@ -14,16 +14,24 @@
  * BENCH_NOOP_JOBS (5 000), BENCH_TIMEOUT_S (per scenario drain, 240), BENCH_PGBENCH_SECONDS (10).
  */
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import {
   type Ctx,
+  DEMO_AGREEMENT,
   seedDemo,
   stockholmToday,
   submitApplication,
   TRELLEBORG_DELEGATION,
-  DEMO_AGREEMENT,
   tenantRef,
 } from '@samverkan/core';
-import { createDb, loadMigrationSet, migrateAll, provisionTenant, type RootDb, withAdminClient } from '@samverkan/db';
+import {
+  createDb,
+  loadMigrationSet,
+  migrateAll,
+  provisionTenant,
+  type RootDb,
+  withAdminClient,
+} from '@samverkan/db';
 import { parseTenantGuidelines } from '@samverkan/domain';
 import { redisConnection } from '@samverkan/jobs';
 import {
@@ -34,7 +42,6 @@ import {
 } from '@samverkan/registers';
 import { bootWorker, createLogger, DEFAULT_RETENTION, loadConfig } from '@samverkan/worker';
 import { Queue, Worker } from 'bullmq';
-import { readFileSync } from 'node:fs';
 import type pg from 'pg';
 import {
   createScratchDb,
@@ -46,8 +53,8 @@ import {
   pgbenchBaseline,
   printTable,
   quantile,
-  ratio,
   REDIS_URL,
+  ratio,
   runBenchmark,
   type ScratchDb,
   sleep,
@@ -74,7 +81,9 @@ const HOST = '1287';
 
 const silent = createLogger('silent');
 const domainData = (name: string) =>
-  JSON.parse(readFileSync(new URL(`../../../packages/domain/data/${name}`, import.meta.url), 'utf8')) as unknown;
+  JSON.parse(
+    readFileSync(new URL(`../../../packages/domain/data/${name}`, import.meta.url), 'utf8'),
+  ) as unknown;
 
 interface Applicant {
   code: string;
@@ -91,7 +100,14 @@ async function robotDecidesIn(client: pg.ClientBase, code: string) {
     await client.query(
       `INSERT INTO kommun_${code}.delegation_rules (reference, decision_type, delegate, max_amount_ore, valid_from, note, created_by)
        VALUES ($1, $2, $3, $4, $5, $6, 'bench')`,
-      [r.reference, r.decisionType, JSON.stringify(r.delegate), r.maxAmountOre ?? null, r.validFrom, r.note ?? null],
+      [
+        r.reference,
+        r.decisionType,
+        JSON.stringify(r.delegate),
+        r.maxAmountOre ?? null,
+        r.validFrom,
+        r.note ?? null,
+      ],
     );
   }
 }
@@ -111,26 +127,46 @@ async function provisionMore(adminUrl: string, codes: readonly string[], paralle
       for (;;) {
         const code = codes[next++];
         if (code === undefined) return;
-        await provisionTenant(client, { code, name: `Benchkommun ${code}`, committeeName: `Socialnämnden i Benchkommun ${code}` }, set);
+        await provisionTenant(
+          client,
+          { code, name: `Benchkommun ${code}`, committeeName: `Socialnämnden i Benchkommun ${code}` },
+          set,
+        );
         await client.query('BEGIN');
         await client.query(
           `INSERT INTO platform.agreements (title, host_code, tenant_code, scopes, valid_from, valid_to, billing_terms, data_controller_note)
            VALUES ($1, $2, $3, $4::text[], $5, NULL, $6, $7)`,
-          [DEMO_AGREEMENT.title, HOST, code, DEMO_AGREEMENT.scopes, DEMO_AGREEMENT.validFrom, JSON.stringify(DEMO_AGREEMENT.billingTerms), DEMO_AGREEMENT.dataControllerNote],
+          [
+            DEMO_AGREEMENT.title,
+            HOST,
+            code,
+            DEMO_AGREEMENT.scopes,
+            DEMO_AGREEMENT.validFrom,
+            JSON.stringify(DEMO_AGREEMENT.billingTerms),
+            DEMO_AGREEMENT.dataControllerNote,
+          ],
         );
-        await client.query(`UPDATE platform.municipalities SET payout_account = $2 WHERE municipality_code = $1`, [
-          code,
-          JSON.stringify({ kind: 'bankgiro', number: '50501055' }),
-        ]);
-        await client.query(`INSERT INTO kommun_${code}.guideline_versions (effective_from, body, created_by) VALUES ($1, $2, 'bench')`, [
-          guidelines.effectiveFrom,
-          JSON.stringify(guidelines),
-        ]);
+        await client.query(
+          `UPDATE platform.municipalities SET payout_account = $2 WHERE municipality_code = $1`,
+          [code, JSON.stringify({ kind: 'bankgiro', number: '50501055' })],
+        );
+        await client.query(
+          `INSERT INTO kommun_${code}.guideline_versions (effective_from, body, created_by) VALUES ($1, $2, 'bench')`,
+          [guidelines.effectiveFrom, JSON.stringify(guidelines)],
+        );
         for (const r of TRELLEBORG_DELEGATION) {
           await client.query(
             `INSERT INTO kommun_${code}.delegation_rules (reference, decision_type, delegate, max_amount_ore, max_norm_multiple, valid_from, note, created_by)
              VALUES ($1, $2, $3, $4, $5, $6, $7, 'bench')`,
-            [r.reference, r.decisionType, JSON.stringify(r.delegate), r.maxAmountOre ?? null, r.maxNormMultiple ?? null, r.validFrom, r.note ?? null],
+            [
+              r.reference,
+              r.decisionType,
+              JSON.stringify(r.delegate),
+              r.maxAmountOre ?? null,
+              r.maxNormMultiple ?? null,
+              r.validFrom,
+              r.note ?? null,
+            ],
           );
         }
         await client.query('COMMIT');
@@ -148,7 +184,10 @@ const monthBounds = (month: string) => {
 };
 
 function personnummerFor(i: number): string {
-  const birth = new Date(Date.UTC(1960, 0, 1) + (i % 10_000) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '');
+  const birth = new Date(Date.UTC(1960, 0, 1) + (i % 10_000) * 86_400_000)
+    .toISOString()
+    .slice(0, 10)
+    .replaceAll('-', '');
   return buildPersonnummer(birth, String(100 + Math.floor(i / 10_000)).padStart(3, '0'));
 }
 
@@ -157,14 +196,28 @@ function personnummerFor(i: number): string {
  * at Arbetsförmedlingen, no income), a citizen row, a free first-meeting slot and a labour
  * assessment covering the month — so the robot can decide. Not timed.
  */
-async function prepareApplicants(db: ScratchDb, simulator: RegisterSimulator, codes: readonly string[], count: number, month: string) {
+async function prepareApplicants(
+  db: ScratchDb,
+  simulator: RegisterSimulator,
+  codes: readonly string[],
+  count: number,
+  month: string,
+) {
   const applicants: Applicant[] = [];
   for (let i = 0; i < count; i++) {
     const code = codes[i % codes.length] as string;
     const personnummer = personnummerFor(i);
     simulator.setPerson({
       description: 'bench',
-      population: { personnummer, givenName: 'Bengt', familyName: 'Bänk', municipalityCode: code, address: null, protectedIdentity: false, deceased: false },
+      population: {
+        personnummer,
+        givenName: 'Bengt',
+        familyName: 'Bänk',
+        municipalityCode: code,
+        address: null,
+        protectedIdentity: false,
+        deceased: false,
+      },
       profile: { labourMarket: { registered: true, registrationDate: '2025-01-01', program: null } },
     });
     applicants.push({ code, personnummer });
@@ -243,7 +296,10 @@ async function noopBullmq(jobs: number, concurrency: number): Promise<number> {
       }));
       await queue.addBulk(batch);
     }
-    await Promise.race([all, sleep(120_000).then(() => Promise.reject(new Error('no-op jobs did not finish in 120 s')))]);
+    await Promise.race([
+      all,
+      sleep(120_000).then(() => Promise.reject(new Error('no-op jobs did not finish in 120 s'))),
+    ]);
     return jobs / ((performance.now() - start) / 1000);
   } finally {
     await worker.close();
@@ -279,7 +335,9 @@ async function countProgress(admin: pg.ClientBase, codes: readonly string[]) {
   const union = codes
     .map((c) => `SELECT processing, count(*)::int AS n FROM kommun_${c}.applications GROUP BY processing`)
     .join(' UNION ALL ');
-  const { rows } = await admin.query<{ processing: string; n: number }>(`SELECT processing, sum(n)::int AS n FROM (${union}) x GROUP BY processing`);
+  const { rows } = await admin.query<{ processing: string; n: number }>(
+    `SELECT processing, sum(n)::int AS n FROM (${union}) x GROUP BY processing`,
+  );
   return Object.fromEntries(rows.map((r) => [r.processing, r.n])) as Record<string, number>;
 }
 
@@ -290,7 +348,9 @@ async function scenario(
   pgbench: PgbenchBaseline,
   cleanup: (fn: () => unknown) => void,
 ): Promise<ScenarioResult> {
-  header(`robot, ${tenantCount} tenants, ${applications.toLocaleString('en-US')} applications (robot concurrency ${CONCURRENCY}, ${SUBMIT_CONCURRENCY} parallel submissions)`);
+  header(
+    `robot, ${tenantCount} tenants, ${applications.toLocaleString('en-US')} applications (robot concurrency ${CONCURRENCY}, ${SUBMIT_CONCURRENCY} parallel submissions)`,
+  );
   const setupStart = performance.now();
   const db = await createScratchDb(`robot${tenantCount}`);
   await migrateAll(db.adminUrl);
@@ -310,7 +370,9 @@ async function scenario(
   const probes = everyone.slice(applications);
   console.log(
     `  setup ${fmt((performance.now() - setupStart) / 1000, 1)} s (not timed)` +
-      (extra.length > 0 ? `, of which provisioning ${extra.length} tenants with agreement, guidelines, delegation: ${fmt(provisionS, 1)} s` : '') +
+      (extra.length > 0
+        ? `, of which provisioning ${extra.length} tenants with agreement, guidelines, delegation: ${fmt(provisionS, 1)} s`
+        : '') +
       `; month ${month}`,
   );
 
@@ -320,7 +382,11 @@ async function scenario(
 
   // The system under test.
   const prefix = `samverkan-bench-${randomBytes(4).toString('hex')}`;
-  const submitDb: RootDb = createDb({ connectionString: db.appUrl, maxConnections: SUBMIT_CONCURRENCY, applicationName: 'samverkan-bench-submit' });
+  const submitDb: RootDb = createDb({
+    connectionString: db.appUrl,
+    maxConnections: SUBMIT_CONCURRENCY,
+    applicationName: 'samverkan-bench-submit',
+  });
   let submitDbClosed = false;
   cleanup(() => (submitDbClosed ? undefined : submitDb.destroy()));
   const worker = await bootWorker(
@@ -366,36 +432,44 @@ async function scenario(
   const completedAtLeast = (target: number, timeoutMs: number) =>
     completed >= target
       ? Promise.resolve(true)
-      : Promise.race([new Promise<boolean>((resolve) => waiters.push({ target, resolve: () => resolve(true) })), sleep(timeoutMs).then(() => false)]);
+      : Promise.race([
+          new Promise<boolean>((resolve) => waiters.push({ target, resolve: () => resolve(true) })),
+          sleep(timeoutMs).then(() => false),
+        ]);
 
   const refs = new Map(await Promise.all(codes.map(async (c) => [c, await tenantRef(submitDb, c)] as const)));
   const registers = createHttpRegisterGateway({ baseUrl: simulator.url });
   const form = formFor(month);
   const refused: string[] = [];
   const submitOne = async (a: Applicant) => {
-      const ctx: Ctx = {
-        db: submitDb,
-        tenant: refs.get(a.code) as Ctx['tenant'],
-        actor: { kind: 'citizen', personnummer: a.personnummer },
-        access: { basis: 'citizen' },
-        requestId: `bench-${a.personnummer}`,
-        log: silent,
-        now: () => new Date(),
-      };
-      try {
-        await submitApplication(ctx, { registers }, {
+    const ctx: Ctx = {
+      db: submitDb,
+      tenant: refs.get(a.code) as Ctx['tenant'],
+      actor: { kind: 'citizen', personnummer: a.personnummer },
+      access: { basis: 'citizen' },
+      requestId: `bench-${a.personnummer}`,
+      log: silent,
+      now: () => new Date(),
+    };
+    try {
+      await submitApplication(
+        ctx,
+        { registers },
+        {
           personnummer: a.personnummer,
           givenName: 'Bengt',
           familyName: 'Bänk',
           channel: 'digital',
           slotId: a.slotId,
           form,
-        });
-      } catch (error) {
-        refused.push(`${a.code}/${a.personnummer}: ${(error as Error).message}`);
-      }
+        },
+      );
+    } catch (error) {
+      refused.push(`${a.code}/${a.personnummer}: ${(error as Error).message}`);
+    }
   };
   const t0 = Date.now();
+  const cpu0 = process.cpuUsage();
   let nextIndex = 0;
   const submitter = async () => {
     for (;;) {
@@ -414,6 +488,8 @@ async function scenario(
     console.log(`  ! timed out after ${TIMEOUT_S} s with ${completed}/${expected} robot jobs completed`);
   }
   const drainedAt = Date.now();
+  const cpu = process.cpuUsage(cpu0);
+  const cpuShare = (cpu.user + cpu.system) / 1000 / (drainedAt - t0);
 
   // Unloaded latency: the same path, one application at a time on the idle system.
   const probeMs: number[] = [];
@@ -439,16 +515,27 @@ async function scenario(
        WHERE a.status <> 'draft' AND a.case_number LIKE 'EB-%'`,
     )
     .join(' UNION ALL ');
-  const rows = await withAdminClient(db.adminUrl, async (admin) =>
-    (
-      await admin.query<{ processing: string; submitted_at: Date; decided_at: Date | null; outcome: string | null; decisions: number; payments: number }>(
-        perApp,
-      )
-    ).rows,
+  const rows = await withAdminClient(
+    db.adminUrl,
+    async (admin) =>
+      (
+        await admin.query<{
+          processing: string;
+          submitted_at: Date;
+          decided_at: Date | null;
+          outcome: string | null;
+          decisions: number;
+          payments: number;
+        }>(perApp)
+      ).rows,
   );
   const totals = await withAdminClient(db.adminUrl, async (admin) => {
     const sumOf = async (table: string) =>
-      (await admin.query<{ n: number }>(`SELECT sum(n)::int AS n FROM (${codes.map((c) => `SELECT count(*)::int AS n FROM kommun_${c}.${table}`).join(' UNION ALL ')}) x`)).rows[0]?.n ?? 0;
+      (
+        await admin.query<{ n: number }>(
+          `SELECT sum(n)::int AS n FROM (${codes.map((c) => `SELECT count(*)::int AS n FROM kommun_${c}.${table}`).join(' UNION ALL ')}) x`,
+        )
+      ).rows[0]?.n ?? 0;
     return { decisions: await sumOf('decisions'), payments: await sumOf('payments') };
   });
   const decided = rows.filter((r) => r.decided_at !== null);
@@ -464,7 +551,8 @@ async function scenario(
     return acc;
   }, {});
   const total = applications + PROBES;
-  const ok = rows.length === total && exactlyOne === total && totals.decisions === total && totals.payments === total;
+  const ok =
+    rows.length === total && exactlyOne === total && totals.decisions === total && totals.payments === total;
 
   printTable([
     ['measure', 'value', 'ratio'],
@@ -473,14 +561,34 @@ async function scenario(
     ['  submissions/s', fmt((applications - refused.length) / submittedS, 1), ''],
     ['decided (first submit → last decision, s)', fmt(wallS, 1), ''],
     ['applications/s to decision + payment', fmt(appsPerSecond, 1), '1.000'],
-    ['pgbench TPC-B tps (same run)', pgbenchTps === null ? 'skipped' : fmt(pgbenchTps, 0), pgbenchTps === null ? '' : `apps/s ÷ tps = ${fmt(ratio(appsPerSecond, pgbenchTps), 3)}`],
-    ['no-op BullMQ jobs/s (same Redis, concurrency)', fmt(noopJobsPerSecond, 0), `apps/s ÷ jobs/s = ${fmt(ratio(appsPerSecond, noopJobsPerSecond), 3)}`],
+    [
+      'pgbench TPC-B tps (same run)',
+      pgbenchTps === null ? 'skipped' : fmt(pgbenchTps, 0),
+      pgbenchTps === null ? '' : `apps/s ÷ tps = ${fmt(ratio(appsPerSecond, pgbenchTps), 3)}`,
+    ],
+    [
+      'no-op BullMQ jobs/s (same Redis, concurrency)',
+      fmt(noopJobsPerSecond, 0),
+      `apps/s ÷ jobs/s = ${fmt(ratio(appsPerSecond, noopJobsPerSecond), 3)}`,
+    ],
     ['submit → decision latency under the burst, median (ms)', fmt(median(latencies), 0), ''],
     ['submit → decision latency under the burst, p99 (ms)', fmt(quantile(latencies, 0.99), 0), ''],
-    [`submit → decision latency one at a time (n=${probeMs.length}), median (ms)`, fmt(median(probeMs), 0), ''],
-    [`submit → decision latency one at a time (n=${probeMs.length}), p99 (ms)`, fmt(quantile(probeMs, 0.99), 0), ''],
+    [
+      `submit → decision latency one at a time (n=${probeMs.length}), median (ms)`,
+      fmt(median(probeMs), 0),
+      '',
+    ],
+    [
+      `submit → decision latency one at a time (n=${probeMs.length}), p99 (ms)`,
+      fmt(quantile(probeMs, 0.99), 0),
+      '',
+    ],
   ]);
-  if (failedAttempts > 0) console.log(`  ! ${failedAttempts} robot job attempts failed (retried by BullMQ), last: ${lastFailure}`);
+  console.log(
+    `  this Node process (submitters + relay + robot worker + register simulator) used ${fmt(cpuShare, 2)} CPU-seconds per second during the burst (1.00 = one core)`,
+  );
+  if (failedAttempts > 0)
+    console.log(`  ! ${failedAttempts} robot job attempts failed (retried by BullMQ), last: ${lastFailure}`);
   console.log(
     `  verification (burst + one-at-a-time): ${exactlyOne}/${rows.length} applications with exactly one decision and one payment; ` +
       `decisions ${totals.decisions}, payments ${totals.payments}; outcomes ${JSON.stringify(outcomes)}; processing ${JSON.stringify(progress)} → ${ok ? 'OK' : 'MISMATCH'}`,
@@ -490,7 +598,8 @@ async function scenario(
     `  extrapolation: ${NATIONAL_MONTH.toLocaleString('en-US')} applications (a month, national) at ${fmt(appsPerSecond, 1)}/s ≈ ${fmt(monthS / 60, 1)} min ` +
       `— aim < ${AIM_S / 60} min: ${monthS <= AIM_S ? 'met' : `NOT met (${fmt(monthS / AIM_S, 1)}× the aim; needs ${fmt(NATIONAL_MONTH / AIM_S, 0)} apps/s)`}`,
   );
-  if (!ok) throw new Error(`scenario with ${tenantCount} tenants: decisions/payments do not match the applications`);
+  if (!ok)
+    throw new Error(`scenario with ${tenantCount} tenants: decisions/payments do not match the applications`);
   return { tenants: tenantCount, applications, appsPerSecond, pgbenchTps, noopJobsPerSecond };
 }
 
@@ -513,7 +622,15 @@ await runBenchmark(async (cleanup) => {
     header('summary (each scenario against its own baselines)');
     const base = results[0] as ScenarioResult;
     printTable([
-      ['tenants', 'apps', 'apps/s', '÷ pgbench tps', '÷ no-op jobs/s', 'normalised vs first', '100k apps (min)'],
+      [
+        'tenants',
+        'apps',
+        'apps/s',
+        '÷ pgbench tps',
+        '÷ no-op jobs/s',
+        'normalised vs first',
+        '100k apps (min)',
+      ],
       ...results.map((r) => [
         String(r.tenants),
         String(r.applications),
@@ -526,7 +643,9 @@ await runBenchmark(async (cleanup) => {
         fmt(NATIONAL_MONTH / r.appsPerSecond / 60, 1),
       ]),
     ]);
-    console.log('  "normalised vs first": (apps/s ÷ pgbench tps) of the scenario over that of the first scenario.');
+    console.log(
+      '  "normalised vs first": (apps/s ÷ pgbench tps) of the scenario over that of the first scenario.',
+    );
   }
   console.log('\nscratch databases dropped and Redis keys removed at exit.');
 });

@@ -37,7 +37,9 @@ const HTTP_CONNECTIONS = Number(process.env.BENCH_HTTP_CONNECTIONS ?? 10);
 const HTTP_SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 10);
 
 async function provisioning() {
-  header(`(a) provisionTenant × ${PROVISION_RUNS} (registry row + schema + tenant migrations, one transaction)`);
+  header(
+    `(a) provisionTenant × ${PROVISION_RUNS} (registry row + schema + tenant migrations, one transaction)`,
+  );
   const db = await createScratchDb('prov');
   const set = loadMigrationSet();
   await migrateAll(db.adminUrl, set); // platform schema only: no tenants yet
@@ -46,10 +48,18 @@ async function provisioning() {
   await withAdminClient(db.adminUrl, async (client) => {
     // One warm-up (file cache, plan cache, catalog) that is not counted.
     const [warm, ...rest] = codes;
-    await provisionTenant(client, { code: warm as string, name: `Uppvärmning ${warm}`, committeeName: 'Socialnämnden' }, set);
+    await provisionTenant(
+      client,
+      { code: warm as string, name: `Uppvärmning ${warm}`, committeeName: 'Socialnämnden' },
+      set,
+    );
     for (const code of rest) {
       const start = now();
-      await provisionTenant(client, { code, name: `Benchkommun ${code}`, committeeName: `Socialnämnden i ${code}` }, set);
+      await provisionTenant(
+        client,
+        { code, name: `Benchkommun ${code}`, committeeName: `Socialnämnden i ${code}` },
+        set,
+      );
       times.push(msSince(start));
     }
   });
@@ -110,12 +120,24 @@ async function migrating(provisionMedianMs: number) {
 }
 
 async function http(cleanup: (fn: () => unknown) => void) {
-  header(`(c) authenticated tenant-scoped read vs bare route — autocannon, ${HTTP_CONNECTIONS} connections × ${HTTP_SECONDS} s each`);
+  header(
+    `(c) authenticated tenant-scoped read vs bare route — autocannon, ${HTTP_CONNECTIONS} connections × ${HTTP_SECONDS} s each`,
+  );
   const database = await createScratchDb('http');
   await migrateAll(database.adminUrl);
   await seedDemo(database.adminUrl);
-  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.appUrl, LOG_LEVEL: 'silent', HOST: '127.0.0.1', PORT: '0' });
-  const db = createDb({ connectionString: database.appUrl, maxConnections: config.DATABASE_POOL_SIZE, applicationName: 'samverkan-bench-api' });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: database.appUrl,
+    LOG_LEVEL: 'silent',
+    HOST: '127.0.0.1',
+    PORT: '0',
+  });
+  const db = createDb({
+    connectionString: database.appUrl,
+    maxConnections: config.DATABASE_POOL_SIZE,
+    applicationName: 'samverkan-bench-api',
+  });
   cleanup(() => db.destroy());
   // No Redis and no register gateway: this route uses neither.
   const app = await buildApp({ config, db, redis: null, registers: null });
@@ -135,7 +157,8 @@ async function http(cleanup: (fn: () => unknown) => void) {
     throw new Error(`GET /v1/municipalities/1263 answered ${check.status} ${JSON.stringify(body)}`);
   }
   const unauth = await fetch(`${base}/v1/municipalities/1263`);
-  if (unauth.status !== 401) throw new Error(`without a token the read answered ${unauth.status}, expected 401`);
+  if (unauth.status !== 401)
+    throw new Error(`without a token the read answered ${unauth.status}, expected 401`);
 
   const run = (path: string, seconds: number, headers: Record<string, string> = {}) =>
     autocannon({ url: `${base}${path}`, connections: HTTP_CONNECTIONS, duration: seconds, headers });
@@ -143,6 +166,17 @@ async function http(cleanup: (fn: () => unknown) => void) {
   // Warm-up of both paths (JIT, pools, plan caches); not counted.
   await run('/bare', 2);
   await run('/v1/municipalities/1263', 2, authHeaders);
+  const auditCount = () =>
+    withAdminClient(database.adminUrl, async (c) =>
+      Number(
+        (
+          await c.query(
+            `SELECT (SELECT count(*) FROM kommun_1263.audit_log) + (SELECT count(*) FROM kommun_1287.audit_log) + (SELECT count(*) FROM platform.audit_log) AS n`,
+          )
+        ).rows[0].n,
+      ),
+    );
+  const auditBefore = await auditCount();
   const bare = await run('/bare', HTTP_SECONDS);
   const read = await run('/v1/municipalities/1263', HTTP_SECONDS, authHeaders);
   const row = (name: string, r: autocannon.Result) => [
@@ -158,9 +192,18 @@ async function http(cleanup: (fn: () => unknown) => void) {
     row('GET /bare (constant)', bare),
     row('GET /v1/municipalities/1263 (handlaggare.trelleborg)', read),
   ]);
-  console.log(`  authenticated read / bare route: ${fmt(ratio(read.requests.average, bare.requests.average), 3)} of the bare throughput`);
-  console.log('  (the read: JWT verify, staff lookup, municipality + agreement lookup, access decision, response; logger silent)');
-  if (bare.non2xx + read.non2xx + bare.errors + read.errors > 0) console.log('  ! some requests failed; figures are not comparable');
+  const auditRows = (await auditCount()) - auditBefore;
+  console.log(
+    `  audit rows written during the measured runs: ${auditRows} (for ${read.requests.total} authorised reads)`,
+  );
+  console.log(
+    `  authenticated read / bare route: ${fmt(ratio(read.requests.average, bare.requests.average), 3)} of the bare throughput`,
+  );
+  console.log(
+    '  (the read: JWT verify, staff lookup, municipality + agreement lookup, access decision, response; logger silent)',
+  );
+  if (bare.non2xx + read.non2xx + bare.errors + read.errors > 0)
+    console.log('  ! some requests failed; figures are not comparable');
   return { bareRps: bare.requests.average, readRps: read.requests.average };
 }
 
@@ -176,7 +219,8 @@ async function pgbench(readRps: number | undefined) {
     ['baseline', 'tps'],
     ['pgbench TPC-B, 8 clients', fmt(tps, 0)],
   ]);
-  if (readRps !== undefined) console.log(`  authenticated read req/s / pgbench tps: ${fmt(ratio(readRps, tps), 2)}`);
+  if (readRps !== undefined)
+    console.log(`  authenticated read req/s / pgbench tps: ${fmt(ratio(readRps, tps), 2)}`);
 }
 
 await runBenchmark(async (cleanup) => {

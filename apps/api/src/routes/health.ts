@@ -29,7 +29,10 @@ export function healthRoutes(deps: { db: RootDb; redis: Redis | null }) {
         // PostgreSQL is required to serve. Redis only carries work: without it citizens can still
         // apply and caseworkers decide (jobs wait in the outbox), so it degrades, never fails, readiness.
         reply.code(postgres === 'ok' ? 200 : 503);
-        return { status: postgres === 'ok' && redis === 'ok' ? ('ok' as const) : ('degraded' as const), checks: { postgres, redis } };
+        return {
+          status: postgres === 'ok' && redis === 'ok' ? ('ok' as const) : ('degraded' as const),
+          checks: { postgres, redis },
+        };
       },
     }),
   };

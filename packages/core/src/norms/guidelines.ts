@@ -29,7 +29,9 @@ export async function createGuidelineVersion(ctx: Ctx, input: unknown) {
   const today = stockholmToday(ctx.now());
   if (guidelines.effectiveFrom < today) {
     throw new DomainError('guidelines_invalid', 'Riktlinjer kan inte ändras retroaktivt.', {
-      issues: [{ path: 'guidelines.effectiveFrom', message: `Giltig från måste vara ${today} eller senare.` }],
+      issues: [
+        { path: 'guidelines.effectiveFrom', message: `Giltig från måste vara ${today} eller senare.` },
+      ],
     });
   }
   return ctx.db.transaction().execute(async (trx) => {
