@@ -468,6 +468,14 @@ async function scenario(
       refused.push(`${a.code}/${a.personnummer}: ${(error as Error).message}`);
     }
   };
+  const commitsOf = () =>
+    withAdminClient(db.adminUrl, async (c) =>
+      Number(
+        (await c.query(`SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()`)).rows[0]
+          .xact_commit,
+      ),
+    );
+  const commits0 = await commitsOf();
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
   let nextIndex = 0;
@@ -490,6 +498,9 @@ async function scenario(
   const drainedAt = Date.now();
   const cpu = process.cpuUsage(cpu0);
   const cpuShare = (cpu.user + cpu.system) / 1000 / (drainedAt - t0);
+  // Statistics are flushed to pg_stat_database asynchronously; give them a moment.
+  await sleep(1500);
+  const commitsPerApp = ((await commitsOf()) - commits0) / Math.max(1, expected);
 
   // Unloaded latency: the same path, one application at a time on the idle system.
   const probeMs: number[] = [];
@@ -586,6 +597,10 @@ async function scenario(
   ]);
   console.log(
     `  this Node process (submitters + relay + robot worker + register simulator) used ${fmt(cpuShare, 2)} CPU-seconds per second during the burst (1.00 = one core)`,
+  );
+  console.log(
+    `  PostgreSQL commits in the scratch database during the burst: ${fmt(commitsPerApp, 1)} per application ` +
+      '(pgbench TPC-B commits once per transaction; includes the relay batches and a few bookkeeping queries)',
   );
   if (failedAttempts > 0)
     console.log(`  ! ${failedAttempts} robot job attempts failed (retried by BullMQ), last: ${lastFailure}`);

@@ -136,7 +136,13 @@ export const problemDetails = fp(
       if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
         return sendProblem(reply, problemFor(request, 'unsupported_media_type', 'Skicka application/json.'));
       }
-      if (error.code?.startsWith('FST_JWT_') || error.code === 'FST_ERR_JWT') {
+      // @fastify/jwt wraps most token failures (FST_JWT_*); fast-jwt's own TokenError (e.g. an HS256
+      // token offered to an RS256 verifier) arrives unwrapped as FAST_JWT_*.
+      if (
+        error.code?.startsWith('FST_JWT_') ||
+        error.code?.startsWith('FAST_JWT_') ||
+        error.code === 'FST_ERR_JWT'
+      ) {
         request.log.info({ code: error.code }, 'token refused');
         return sendProblem(reply, problemFor(request, 'unauthenticated', 'Giltig inloggning krävs.'));
       }
