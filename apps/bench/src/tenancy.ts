@@ -10,11 +10,10 @@
  * Every figure is printed next to a baseline from the same run; read the ratios, not the absolutes.
  */
 import type { AddressInfo } from 'node:net';
+import { buildApp, loadConfig } from '@samverkan/api';
 import { seedDemo } from '@samverkan/core';
 import { createDb, loadMigrationSet, migrateAll, provisionTenant, withAdminClient } from '@samverkan/db';
 import autocannon from 'autocannon';
-import { buildApp } from '../../api/src/app.ts';
-import { loadConfig } from '../../api/src/config.ts';
 import {
   createScratchDb,
   fmt,

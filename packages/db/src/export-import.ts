@@ -3,7 +3,7 @@ import { createReadStream, type WriteStream } from 'node:fs';
 import { open, rm } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import type pg from 'pg';
-import { loadMigrationSet, type MigrationSet, migrateSchema, provisionTenant } from './migrate.ts';
+import { loadMigrationSet, type MigrationSet, migrateSchema } from './migrate.ts';
 import { PLATFORM_SCHEMA, schemaNameFor } from './tenancy.ts';
 
 /**
@@ -485,5 +485,3 @@ export async function importTenant(
   }
   return { code: header.code, schema, tables: counts, restoredAgreements, skippedAgreements };
 }
-
-export { provisionTenant };

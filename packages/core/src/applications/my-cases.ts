@@ -3,27 +3,24 @@ import { DomainError } from '@samverkan/domain';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Ctx } from '../context.ts';
 
-/** Common Swedish e-service statuses (Mina ärenden) from our internal state. */
-export function publicStatus(
-  status: string,
-): 'draft' | 'submitted' | 'in_progress' | 'waiting_for_completion' | 'completed' | 'withdrawn' {
-  return status as never;
-}
-
 const citizenPnr = (ctx: Ctx) => {
   if (ctx.actor.kind !== 'citizen') throw new DomainError('forbidden', 'Endast för den sökande.');
   return ctx.actor.personnummer;
 };
 
-/** The citizen's own applications, and only theirs (filtered by the token's personnummer). */
-export async function listMyApplications(ctx: Ctx) {
-  const pnr = citizenPnr(ctx);
-  const t = tenant(ctx.db, ctx.tenant.schema);
-  const me = await t
+/** The calling citizen's record in this municipality (undefined before their first application). */
+function findMe(ctx: Ctx) {
+  return tenant(ctx.db, ctx.tenant.schema)
     .selectFrom('citizens')
     .select('personId')
-    .where('personnummer', '=', pnr)
+    .where('personnummer', '=', citizenPnr(ctx))
     .executeTakeFirst();
+}
+
+/** The citizen's own applications, and only theirs (filtered by the token's personnummer). */
+export async function listMyApplications(ctx: Ctx) {
+  const t = tenant(ctx.db, ctx.tenant.schema);
+  const me = await findMe(ctx);
   if (!me) return [];
   const rows = await t
     .selectFrom('applications')
@@ -88,13 +85,8 @@ export async function getMyApplication(ctx: Ctx, applicationId: string) {
 }
 
 export async function listMyNotifications(ctx: Ctx) {
-  const pnr = citizenPnr(ctx);
   const t = tenant(ctx.db, ctx.tenant.schema);
-  const me = await t
-    .selectFrom('citizens')
-    .select('personId')
-    .where('personnummer', '=', pnr)
-    .executeTakeFirst();
+  const me = await findMe(ctx);
   if (!me) return [];
   return t
     .selectFrom('notifications')

@@ -1,4 +1,4 @@
-import { insertOutbox, platform, type RootDb, tenant } from '@samverkan/db';
+import { insertOutbox, platform, tenant } from '@samverkan/db';
 import { DomainError, decisionDueAt, parsePersonnummer } from '@samverkan/domain';
 import { outboxMessage } from '@samverkan/jobs';
 import type { RegisterGateway } from '@samverkan/registers';
@@ -244,5 +244,3 @@ export async function saveDraft(
     return row;
   });
 }
-
-export type { RootDb };

@@ -1,4 +1,4 @@
-import { type RootDb, tenant } from '@samverkan/db';
+import { findMunicipality, platform, type RootDb, tenant } from '@samverkan/db';
 import {
   type Calculation,
   DomainError,
@@ -73,9 +73,16 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
   const today = stockholmDate(now);
   let paymentDate = paymentDateFor(app.month, input.paymentDay);
   if (paymentDate < today) paymentDate = nextWorkingDay(today);
-  const onBehalf =
-    ctx.access.basis === 'agreement' ||
-    (input.decidedBy.employerCode !== null && input.decidedBy.employerCode !== ctx.tenant.code);
+  // Work done for another municipality under an agreement: the performer is the decider's
+  // employer (or the agreement's host), named from the registry.
+  const performerCode =
+    input.decidedBy.employerCode !== null && input.decidedBy.employerCode !== ctx.tenant.code
+      ? input.decidedBy.employerCode
+      : ctx.access.basis === 'agreement'
+        ? ctx.access.hostCode
+        : null;
+  const performer = performerCode ? await findMunicipality(platform(trx), performerCode) : undefined;
+  const onBehalf = performer !== undefined;
   const letter = {
     municipality: {
       code: ctx.tenant.code,
@@ -84,11 +91,11 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
       postalAddress: ctx.tenant.postalAddress ?? ctx.tenant.name,
       orgNumber: ctx.tenant.organisationNumber ?? '',
     },
-    ...(onBehalf
+    ...(performer
       ? {
           performedBy: {
-            name: 'Trelleborgs kommun',
-            note: 'Handläggningen utförs av Trelleborgs kommun enligt avtal om samverkan (kommunallagen 9 kap. 37 §).',
+            name: performer.name,
+            note: `Handläggningen utförs av ${performer.name} enligt avtal om samverkan (kommunallagen 9 kap. 37 §).`,
           },
         }
       : {}),

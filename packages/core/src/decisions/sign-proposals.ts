@@ -1,7 +1,7 @@
-import { listDelegationRules, tenant } from '@samverkan/db';
+import { tenant } from '@samverkan/db';
 import { type Calculation, DomainError } from '@samverkan/domain';
 import type { Ctx } from '../context.ts';
-import { evaluateFor } from '../delegation/delegation-rules.ts';
+import { evaluateIn, loadDelegationContext } from '../delegation/delegation-rules.ts';
 import { normsForMonth } from '../norms/norms-for-month.ts';
 import { recordDecision } from './record-decision.ts';
 
@@ -21,6 +21,16 @@ export async function signProposals(ctx: Ctx, proposalIds: string[]): Promise<Si
     throw new DomainError('forbidden', 'Endast en namngiven delegat kan signera.');
   const actor = ctx.actor;
   const results: SignResult[] = [];
+  // One delegation context and one norm lookup per month for the whole batch, not per proposal.
+  const delegation = await loadDelegationContext(ctx);
+  const paymentDays = new Map<string, number>();
+  const paymentDayFor = async (month: string) => {
+    const known = paymentDays.get(month);
+    if (known !== undefined) return known;
+    const { guidelines } = await normsForMonth(ctx.db, ctx.tenant.schema, month);
+    paymentDays.set(month, guidelines.paymentDay);
+    return guidelines.paymentDay;
+  };
   for (const proposalId of proposalIds) {
     const proposal = await tenant(ctx.db, ctx.tenant.schema)
       .selectFrom('proposals')
@@ -55,7 +65,7 @@ export async function signProposals(ctx: Ctx, proposalIds: string[]): Promise<Si
       continue;
     }
     const decisionType = proposal.decisionType as 'assistance.approve' | 'assistance.reject';
-    const answer = await evaluateFor(ctx, {
+    const answer = evaluateIn(ctx, delegation, {
       actor,
       decisionType,
       amountOre: proposal.amountOre,
@@ -70,7 +80,7 @@ export async function signProposals(ctx: Ctx, proposalIds: string[]): Promise<Si
       });
       continue;
     }
-    const { guidelines } = await normsForMonth(ctx.db, ctx.tenant.schema, proposal.month);
+    const paymentDay = await paymentDayFor(proposal.month);
     try {
       const decided = await ctx.db.transaction().execute(async (trx) => {
         // Lock the proposal: of two concurrent signers exactly one passes this point with 'open'.
@@ -98,7 +108,7 @@ export async function signProposals(ctx: Ctx, proposalIds: string[]): Promise<Si
           proposalId,
           normVersion: proposal.normVersion,
           guidelinesVersionId: proposal.guidelinesVersionId,
-          paymentDay: guidelines.paymentDay,
+          paymentDay,
         });
       });
       results.push({ proposalId, status: 'signed', decisionId: decided.decisionId });
@@ -130,5 +140,3 @@ export async function listOpenProposals(ctx: Ctx) {
     .orderBy('proposals.createdAt')
     .execute();
 }
-
-export { listDelegationRules };

@@ -99,28 +99,52 @@ export async function endRule(ctx: Ctx, ruleId: string, validTo: string): Promis
 }
 
 /** Loads the tenant's rules and the hosts in agreement, then asks the pure evaluator. */
-export async function evaluateFor(
+export interface DelegationContext {
+  rules: DelegationRule[];
+  hostsInAgreement: string[];
+  date: string;
+}
+
+/** The tenant's rules and the hosts with an agreement in force on a date — load once per batch. */
+export async function loadDelegationContext(
   ctx: Ctx,
-  input: { actor: Actor; decisionType: DecisionType; amountOre: number; normOre?: number; date?: string },
-) {
-  const date = input.date ?? stockholmToday(ctx.now());
+  date = stockholmToday(ctx.now()),
+): Promise<DelegationContext> {
   const [rows, agreements] = await Promise.all([
     listDelegationRules(tenant(ctx.db, ctx.tenant.schema)),
     listAgreementsFor(platform(ctx.db), ctx.tenant.code),
   ]);
-  const hostsInAgreement = agreements
-    .map(toAgreementTerms)
-    .filter((a) => a.tenantCode === ctx.tenant.code && isAgreementInForce(a, date))
-    .map((a) => a.hostCode);
-  return evaluateDelegation(rows.map(toDelegationRule), {
+  return {
+    rules: rows.map(toDelegationRule),
+    hostsInAgreement: agreements
+      .map(toAgreementTerms)
+      .filter((a) => a.tenantCode === ctx.tenant.code && isAgreementInForce(a, date))
+      .map((a) => a.hostCode),
+    date,
+  };
+}
+
+export interface DelegationRequest {
+  actor: Actor;
+  decisionType: DecisionType;
+  amountOre: number;
+  normOre?: number;
+}
+
+export function evaluateIn(ctx: Ctx, dc: DelegationContext, input: DelegationRequest) {
+  return evaluateDelegation(dc.rules, {
     tenantCode: ctx.tenant.code,
     actor: input.actor,
     decisionType: input.decisionType,
     amountOre: input.amountOre,
     ...(input.normOre === undefined ? {} : { normOre: input.normOre }),
-    date,
-    hostsInAgreement,
+    date: dc.date,
+    hostsInAgreement: dc.hostsInAgreement,
   });
+}
+
+export async function evaluateFor(ctx: Ctx, input: DelegationRequest & { date?: string }) {
+  return evaluateIn(ctx, await loadDelegationContext(ctx, input.date), input);
 }
 
 /** The evaluate endpoint names its actor: "robot" or a staff username. */

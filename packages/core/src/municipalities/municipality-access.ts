@@ -1,5 +1,6 @@
 import {
   type Agreement,
+  findMunicipality,
   listAgreements,
   listAgreementsFor,
   listMunicipalities,
@@ -46,13 +47,15 @@ function actionsFor(
 
 /** The caller's rights in the municipality of the context (already authorised for it). */
 export async function getMunicipalityAccess(ctx: Ctx): Promise<MunicipalityAccess> {
-  const all = await listMunicipalities(platform(ctx.db));
-  const municipality = all.find((m) => m.municipalityCode === ctx.tenant.code);
+  const [municipality, agreementRows] = await Promise.all([
+    findMunicipality(platform(ctx.db), ctx.tenant.code),
+    listAgreementsFor(platform(ctx.db), ctx.tenant.code),
+  ]);
   if (!municipality) throw new Error('authorised municipality vanished');
   if (ctx.actor.kind === 'citizen') {
     return { municipality, basis: 'citizen', agreementId: null, scopes: [], actions: [] };
   }
-  const agreements = (await listAgreementsFor(platform(ctx.db), ctx.tenant.code)).map(toAgreementTerms);
+  const agreements = agreementRows.map(toAgreementTerms);
   const today = stockholmToday(ctx.now());
   const inForce =
     ctx.access.basis === 'agreement'

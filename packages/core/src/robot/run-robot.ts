@@ -1,23 +1,13 @@
-import {
-  findMunicipality,
-  insertOutbox,
-  listAgreementsFor,
-  listDelegationRules,
-  platform,
-  type RootDb,
-  tenant,
-} from '@samverkan/db';
+import { findMunicipality, platform, type RootDb, tenant } from '@samverkan/db';
 import {
   type Assessment,
   assessApplication,
   type Calculation,
   calculateAssistance,
   DomainError,
-  evaluateDelegation,
-  isAgreementInForce,
   type LabourPlanStatus,
+  parsePersonnummer,
   ROBOT,
-  stockholmDate,
 } from '@samverkan/domain';
 import {
   defaultPeriods,
@@ -25,13 +15,12 @@ import {
   type RegisterResponse,
   sourcesFor,
 } from '@samverkan/registers';
-import { toAgreementTerms } from '../access/agreements.ts';
 import { type ApplicationForm, toCalculationInput } from '../applications/form.ts';
 import { notify } from '../applications/notifications.ts';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Ctx, Logger, TenantRef } from '../context.ts';
 import { recordDecision } from '../decisions/record-decision.ts';
-import { toDelegationRule } from '../delegation/delegation-rules.ts';
+import { evaluateFor } from '../delegation/delegation-rules.ts';
 import { normsForMonth } from '../norms/norms-for-month.ts';
 import { registerFindings } from './register-findings.ts';
 
@@ -191,14 +180,14 @@ export async function runRobot(
   if (form.household.partner) {
     people.push({
       who: `${form.household.partner.givenName} ${form.household.partner.familyName}`,
-      personnummer: form.household.partner.personnummer.replace('-', ''),
+      personnummer: parsePersonnummer(form.household.partner.personnummer).value,
     });
   }
   const responses: { who: string; response: RegisterResponse }[] = [];
   for (const p of people) {
     try {
       const response = await deps.registers.fetch({
-        personnummer: p.personnummer.length === 12 ? p.personnummer : p.personnummer,
+        personnummer: p.personnummer,
         periods,
         sources,
         caseReference: claimed.caseNumber,
@@ -318,22 +307,11 @@ export async function runRobot(
   // 4. Delegation: may the robot decide here, or only propose for a named delegate?
   const decisionType = assessment.outcome === 'approve' ? 'assistance.approve' : 'assistance.reject';
   const amountOre = assessment.outcome === 'approve' ? calculation.payableOre : 0;
-  const [ruleRows, agreementRows] = await Promise.all([
-    listDelegationRules(db),
-    listAgreementsFor(platform(deps.db), t.code),
-  ]);
-  const today = stockholmDate(ctx.now());
-  const answer = evaluateDelegation(ruleRows.map(toDelegationRule), {
-    tenantCode: t.code,
+  const answer = await evaluateFor(ctx, {
     actor: ROBOT,
     decisionType,
     amountOre,
     normOre: normOf(calculation),
-    date: today,
-    hostsInAgreement: agreementRows
-      .map(toAgreementTerms)
-      .filter((a) => a.tenantCode === t.code && isAgreementInForce(a, today))
-      .map((a) => a.hostCode),
   });
   const reasons = assessment.reasons.map((r) => r.text);
 
@@ -453,5 +431,3 @@ export async function robotGaveUp(
     deps.db,
   );
 }
-
-export { insertOutbox };

@@ -1,22 +1,10 @@
-import { DomainError, formatKronor, type Ore } from '@samverkan/domain';
+import { DomainError, formatKronor, type Ore, SWEDISH_MONTHS } from '@samverkan/domain';
 
-const MONTHS = [
-  'januari',
-  'februari',
-  'mars',
-  'april',
-  'maj',
-  'juni',
-  'juli',
-  'augusti',
-  'september',
-  'oktober',
-  'november',
-  'december',
-] as const;
+/** Month names and 'YYYY-MM' → 'mars 2026' live in the domain calendar; re-exported for documents. */
+export { formatSwedishMonth } from '@samverkan/domain';
 
 function monthName(month: number, input: string): string {
-  const name = MONTHS[month - 1];
+  const name = SWEDISH_MONTHS[month - 1];
   if (!name) throw new DomainError('validation_failed', `Ogiltig månad: ${input}`);
   return name;
 }
@@ -26,13 +14,6 @@ export function formatSwedishDate(isoDate: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(isoDate);
   if (!m) throw new DomainError('validation_failed', `Datum ska skrivas ÅÅÅÅ-MM-DD: ${isoDate}`);
   return `${Number(m[3])} ${monthName(Number(m[2]), isoDate)} ${m[1]}`;
-}
-
-/** '2026-03' → 'mars 2026'. */
-export function formatSwedishMonth(isoMonth: string): string {
-  const m = /^(\d{4})-(\d{2})$/.exec(isoMonth);
-  if (!m) throw new DomainError('validation_failed', `Månad ska skrivas ÅÅÅÅ-MM: ${isoMonth}`);
-  return `${monthName(Number(m[2]), isoMonth)} ${m[1]}`;
 }
 
 /** '2120001199' → '212000-1199'. */

@@ -56,7 +56,7 @@ export const weekday = (iso: string): number => new Date(epochDay(parseIsoDate(i
 export const daysInMonth = (year: number, month: number): number =>
   new Date(Date.UTC(year, month, 0)).getUTCDate();
 
-const SWEDISH_MONTHS = [
+export const SWEDISH_MONTHS = [
   'januari',
   'februari',
   'mars',
