@@ -12,8 +12,10 @@ import { auth } from './plugins/auth.ts';
 import { problemDetails } from './plugins/problem-details.ts';
 import { applicationRoutes } from './routes/applications.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { billingRoutes } from './routes/billing.ts';
 import { caseRoutes } from './routes/cases.ts';
 import { delegationRoutes } from './routes/delegation.ts';
+import { followUpRoutes } from './routes/follow-up.ts';
 import { healthRoutes } from './routes/health.ts';
 import { municipalityRoutes } from './routes/municipalities.ts';
 import { normRoutes } from './routes/norms.ts';
@@ -57,6 +59,8 @@ export function buildRouteTable(deps: {
     ...normRoutes,
     ...delegationRoutes,
     ...auditRoutes,
+    ...followUpRoutes(deps),
+    ...billingRoutes(deps),
   };
 }
 

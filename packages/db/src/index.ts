@@ -6,4 +6,6 @@ export * from './repos/outbox.repo.ts';
 export * from './repos/registry.repo.ts';
 export * from './repos/rules.repo.ts';
 export * from './schema.ts';
+export * from './schema-billing.ts';
+export * from './schema-follow-up.ts';
 export * from './tenancy.ts';

@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, Insertable, JSONColumnType, Selectable } from 'kysely';
+import type { BillingTables } from './schema-billing.ts';
+import type { FollowUpTables } from './schema-follow-up.ts';
 
 /**
  * Row types of the two schema kinds, camelCased by kysely's CamelCasePlugin.
@@ -83,7 +85,7 @@ export interface PlatformAuditLogTable {
   detail: JSONColumnType<Record<string, unknown>>;
 }
 
-export interface PlatformTables {
+export interface PlatformTables extends BillingTables {
   municipalities: MunicipalitiesTable;
   agreements: AgreementsTable;
   staff: StaffTable;
@@ -335,7 +337,7 @@ export interface SampleChecksTable {
   createdAt: Timestamp;
 }
 
-export interface TenantTables {
+export interface TenantTables extends FollowUpTables {
   delegationRules: DelegationRulesTable;
   guidelineVersions: GuidelineVersionsTable;
   citizens: CitizensTable;

@@ -1,0 +1,3 @@
+import type { RootDb } from '@samverkan/db';
+
+export const billingRoutes = (_deps: { db: RootDb; now: () => Date }) => ({});

@@ -1,0 +1,3 @@
+import type { RootDb } from '@samverkan/db';
+
+export const followUpRoutes = (_deps: { db: RootDb; now: () => Date }) => ({});

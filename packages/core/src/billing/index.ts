@@ -1,0 +1,2 @@
+// Billing: agreement terms, variable costs, invoice runs, invoices and credit notes.
+export {};

@@ -1,0 +1,2 @@
+// Statistics, official reporting and retention per municipality (own schema only).
+export {};
