@@ -19,6 +19,7 @@ import { followUpRoutes } from './routes/follow-up.ts';
 import { healthRoutes } from './routes/health.ts';
 import { municipalityRoutes } from './routes/municipalities.ts';
 import { normRoutes } from './routes/norms.ts';
+import { sampleCheckRoutes } from './routes/sample-checks.ts';
 import { type RouteTable, registerOperations } from './routing.ts';
 
 export interface AppDeps {
@@ -59,6 +60,7 @@ export function buildRouteTable(deps: {
     ...normRoutes,
     ...delegationRoutes,
     ...auditRoutes,
+    ...sampleCheckRoutes,
     ...followUpRoutes(deps),
     ...billingRoutes(deps),
   };

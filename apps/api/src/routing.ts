@@ -113,10 +113,20 @@ export function registerOperations(app: FastifyInstance, deps: RouterDeps): stri
       const options: RouteShorthandOptions = {
         schema: { ...schemaFor(pathItem, op), operationId: op.operationId },
       };
+      // An optional body that is absent is validated as `{}` (ajv would refuse `undefined`).
+      const optionalBody =
+        op.requestBody !== undefined && (op.requestBody as { required?: boolean }).required !== true;
       app.route({
         method: method.toUpperCase() as 'GET',
         url,
         ...options,
+        ...(optionalBody
+          ? {
+              preValidation: async (request: FastifyRequest) => {
+                if (request.body === undefined || request.body === null) request.body = {};
+              },
+            }
+          : {}),
         preHandler: async (request) => {
           request.routeCtx = await guard(request, def.guard, deps);
         },

@@ -137,11 +137,16 @@ const CASE_DATA = `
   VALUES ('${APP1}', 'submitted', 'citizen', '{}'), ('${APP1}', 'robot.assessed', 'robot', '{"multiple": 1.50}'),
          ('${APP1}', 'decided', 'robot', '{"amountOre": 1234500}'), ('${APP2}', 'submitted', 'handlaggare.trelleborg', '{}'),
          ('${APP2}', 'proposal.returned', 'chef.trelleborg', '{"reason": "Inkomst \\"oklar\\""}');
+  INSERT INTO kommun_1263.sample_draws
+    (draw_month, population, blind_population, sample_rate, blind_rate, documents_drawn, blind_drawn, drawn_by)
+  VALUES ('2026-11', 10, 8, 0.100, 0.020, 1, 1, 'system');
+  INSERT INTO kommun_1263.completion_requests (application_id, message, due_date, requested_by, answer, answered_at)
+  VALUES ('${APP2}', E'Skicka hyresavtal för "november".', '2026-12-10', 'handlaggare.trelleborg', 'Bifogat.', '2026-12-02T09:00:00Z');
   INSERT INTO kommun_1263.sample_checks
     (application_id, kind, draw_month, requested_documents, due_date, status, outcome, blind_outcome, blind_amount_ore,
      agrees_with_decision, recorded_by, recorded_at)
   VALUES ('${APP1}', 'documents', '2026-11', '["lönespec", {"months": 3}]', '2026-12-15', 'open', NULL, NULL, NULL, NULL, NULL, NULL),
-         ('${APP1}', 'blind_review', '2026-11', '[]', NULL, 'completed', 'agrees', 'approved', 1234500, true, 'granskare',
+         ('${APP1}', 'blind_review', '2026-11', '[]', NULL, 'completed', NULL, 'approved', 1234500, true, 'granskare',
           '2026-11-20T10:00:00Z');
   INSERT INTO kommun_1263.audit_log (actor_kind, actor_id, acting_for_code, action, outcome, person_id, detail)
   VALUES ('system', 'ekonomisystem', '1263', 'payment.reconciled', 'allowed', ${P1},
@@ -224,7 +229,7 @@ describe('tenant export + import', () => {
       .filter(([, r]) => r.length === 0)
       .map(([t]) => t);
     expect(empty).toEqual([]);
-    expect(Object.keys(rows)).toHaveLength(17);
+    expect(Object.keys(rows)).toHaveLength(19);
   });
 
   it('round-trips Svedala exactly into an empty platform and back out', async () => {

@@ -407,6 +407,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/municipalities/{kommunkod}/my/applications/{applicationId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The citizen withdraws an application that has no decision yet */
+        post: operations["withdrawMyApplication"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/my/applications/{applicationId}/completion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The citizen answers the caseworker's request for completion (komplettering) */
+        post: operations["answerCompletionRequest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/municipalities/{kommunkod}/my/notifications": {
         parameters: {
             query?: never;
@@ -480,6 +522,51 @@ export interface paths {
         put?: never;
         /** Add a journal note */
         post: operations["addJournalNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/cases/{applicationId}/completion-requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Ask the citizen to complete the application (status waiting_for_completion)
+         * @description Only for a case with a person (manual queue). The citizen is notified and answers on Mina ärenden.
+         */
+        post: operations["requestCompletion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/cases/{applicationId}/withdraw": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register that the applicant withdrew the application (e.g. by phone) */
+        post: operations["withdrawCase"];
         delete?: never;
         options?: never;
         head?: never;
@@ -649,6 +736,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/municipalities/{kommunkod}/sample-draws": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** Per drawn month, document-check outcomes and the blind reviews' agreement rate */
+        get: operations["getSampleCheckReport"];
+        put?: never;
+        /**
+         * Draw a month's sample (idempotent; the scheduled job does this on the 1st of each month)
+         * @description Draws, once per month, `sampleCheckRate` of the month's approvals for a document check and
+         *     `blindReviewRate` of the robot's results for a blind re-assessment (rates from the
+         *     municipality's guidelines). A second call for the same month returns the first draw with
+         *     `created: false`. Only a month that has ended can be drawn.
+         */
+        post: operations["drawSamples"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/sample-checks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** The sample checks to work on (a blind review shows nothing of the case's result) */
+        get: operations["listSampleChecks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/sample-checks/{sampleCheckId}/outcome": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                sampleCheckId: components["parameters"]["SampleCheckId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record what the citizen's documents showed (once) */
+        post: operations["recordDocumentCheck"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/sample-checks/{sampleCheckId}/blind-review/open": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                sampleCheckId: components["parameters"]["SampleCheckId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Take a blind review and read the case's data without the robot's result
+         * @description Assigns the review to the caller (not to the person who decided the case) and returns the
+         *     application, the register answers and the labour-market plans — never the robot's
+         *     assessment, calculation, proposal or decision. Until the caller records their own decision,
+         *     the ordinary case view of this case is refused to them.
+         */
+        post: operations["openBlindReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/sample-checks/{sampleCheckId}/blind-review": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                sampleCheckId: components["parameters"]["SampleCheckId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record the reviewer's own decision; the comparison with the actual decision is returned */
+        post: operations["recordBlindReview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -791,6 +994,27 @@ export interface components {
                 dueDate?: string | null;
                 status: string;
             }[];
+            /** @description The caseworker's requests for completion and the citizen's answers */
+            completionRequests: {
+                message: string;
+                /** Format: date */
+                dueDate: string;
+                /** Format: date-time */
+                requestedAt: string;
+                answer: string | null;
+                /** Format: date-time */
+                answeredAt: string | null;
+            }[];
+        };
+        StatusChange: {
+            /** Format: uuid */
+            applicationId: string;
+            /** @enum {string} */
+            status: "submitted" | "in_progress" | "waiting_for_completion" | "completed" | "withdrawn";
+            /** @description The common Swedish e-service status (Inskickad, Under handläggning, Väntar på komplettering, Avslutad, Återkallad) */
+            eServiceStatus: string;
+            /** Format: date */
+            dueDate?: string;
         };
         WorkQueueItem: {
             kommunkod: string;
@@ -812,6 +1036,17 @@ export interface components {
             overdue: boolean;
         };
         Case: {
+            completionRequests: {
+                message: string;
+                /** Format: date */
+                dueDate: string;
+                requestedBy: string;
+                /** Format: date-time */
+                requestedAt: string;
+                answer: string | null;
+                /** Format: date-time */
+                answeredAt: string | null;
+            }[];
             application: components["schemas"]["WorkQueueItem"];
             applicant: {
                 personnummer: string;
@@ -1079,6 +1314,99 @@ export interface components {
             givenName?: string | null;
             familyName?: string | null;
         };
+        SampleDraw: {
+            month: string;
+            /** @description Approvals decided in the month (the document-check population) */
+            population: number;
+            /** @description Decisions taken or proposed by the robot in the month */
+            blindPopulation: number;
+            sampleRate: number;
+            blindRate: number;
+            documentsDrawn: number;
+            blindDrawn: number;
+            drawnBy: string;
+            /** Format: date-time */
+            drawnAt: string;
+            /** @description false: the month had been drawn before and this is that draw */
+            created: boolean;
+        };
+        SampleCheckReport: components["schemas"]["SampleDraw"] & {
+            documents: {
+                drawn: number;
+                open: number;
+                noDeviation: number;
+                deviation: number;
+                notSubmitted: number;
+            };
+            blindReviews: {
+                drawn: number;
+                completed: number;
+                agreed: number;
+                /** @description agreed ÷ completed */
+                agreementRate: number | null;
+                meanAbsoluteDifferenceOre: number | null;
+            };
+        };
+        SampleCheck: {
+            /** Format: uuid */
+            sampleCheckId: string;
+            /** Format: uuid */
+            applicationId: string;
+            caseNumber: string;
+            /** @description The month the assistance was for */
+            month: string;
+            /** @enum {string} */
+            kind: "documents" | "blind_review";
+            drawMonth: string;
+            /** @enum {string} */
+            status: "open" | "completed";
+            /** Format: date */
+            dueDate: string | null;
+            requestedDocuments: string[];
+            /** @enum {string|null} */
+            outcome: "no_deviation" | "deviation" | "not_submitted" | null;
+            assignedTo: string | null;
+            recordedBy: string | null;
+            /** Format: date-time */
+            recordedAt: string | null;
+        };
+        BlindReviewCase: {
+            /** Format: uuid */
+            sampleCheckId: string;
+            drawMonth: string;
+            application: {
+                caseNumber: string;
+                month: string;
+                channel: string;
+                form: {
+                    [key: string]: unknown;
+                };
+                /** Format: date-time */
+                submittedAt: string | null;
+                personnummer: string;
+                givenName: string;
+                familyName: string;
+            };
+            registerData: {
+                sources: string[];
+                periods: string[];
+                outcome: string;
+                response: {
+                    [key: string]: unknown;
+                } | null;
+                /** Format: date-time */
+                fetchedAt: string;
+            }[];
+            labourAssessments: {
+                availableForWork: boolean;
+                reason: string | null;
+                /** Format: date */
+                planFrom: string;
+                /** Format: date */
+                planTo: string;
+                track: string | null;
+            }[];
+        };
     };
     responses: {
         /** @description An error (RFC 9457) */
@@ -1095,6 +1423,7 @@ export interface components {
         /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
         Kommunkod: string;
         ApplicationId: string;
+        SampleCheckId: string;
     };
     requestBodies: never;
     headers: never;
@@ -1781,6 +2110,68 @@ export interface operations {
             default: components["responses"]["Problem"];
         };
     };
+    withdrawMyApplication: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusChange"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    answerCompletionRequest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    answer: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Answered; the case is back in progress */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusChange"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
     listMyNotifications: {
         parameters: {
             query?: never;
@@ -1903,6 +2294,73 @@ export interface operations {
                         /** Format: date-time */
                         createdAt: string;
                     };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    requestCompletion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    message: string;
+                    /**
+                     * Format: date
+                     * @description Default: five working days from today
+                     */
+                    dueDate?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Requested */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusChange"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    withdrawCase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                applicationId: components["parameters"]["ApplicationId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Withdrawn */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatusChange"];
                 };
             };
             default: components["responses"]["Problem"];
@@ -2165,6 +2623,210 @@ export interface operations {
                 };
                 content: {
                     "application/xml": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getSampleCheckReport: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One entry per drawn month */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SampleCheckReport"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    drawSamples: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description Default: the previous month */
+                    month?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The month's draw */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleDraw"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listSampleChecks: {
+        parameters: {
+            query?: {
+                month?: string;
+                kind?: "documents" | "blind_review";
+                status?: "open" | "completed";
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Checks, newest month first (at most 1 000) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["SampleCheck"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    recordDocumentCheck: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                sampleCheckId: components["parameters"]["SampleCheckId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description no_deviation: the documents match the application; deviation: they do not (follow up in the case); not_submitted: nothing arrived by the due date
+                     * @enum {string}
+                     */
+                    outcome: "no_deviation" | "deviation" | "not_submitted";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SampleCheck"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    openBlindReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                sampleCheckId: components["parameters"]["SampleCheckId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The case data for a blind decision */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BlindReviewCase"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    recordBlindReview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                sampleCheckId: components["parameters"]["SampleCheckId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @enum {string} */
+                    outcome: "approved" | "partially_approved" | "rejected";
+                    amountOre: number;
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded and compared */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        sampleCheckId: string;
+                        /** @description Same outcome and the same amount */
+                        agreesWithDecision: boolean;
+                        /** @description Reviewer's amount minus the decided amount */
+                        differenceOre: number;
+                        reviewer: {
+                            outcome: string;
+                            amountOre: number;
+                        };
+                        decision: {
+                            outcome: string;
+                            amountOre: number;
+                            /** @enum {string} */
+                            decidedByKind: "robot" | "person";
+                            decidedByName: string;
+                            delegationReference: string;
+                        };
+                    };
                 };
             };
             default: components["responses"]["Problem"];

@@ -334,7 +334,36 @@ export interface SampleChecksTable {
   agreesWithDecision: boolean | null;
   recordedBy: string | null;
   recordedAt: Date | null;
+  assignedTo: string | null;
+  assignedAt: Date | null;
+  note: string | null;
   createdAt: Timestamp;
+}
+
+export type SampleCheckOutcome = 'no_deviation' | 'deviation' | 'not_submitted';
+
+export interface SampleDrawsTable {
+  drawMonth: string;
+  population: number;
+  blindPopulation: number;
+  /** numeric(4,3): pg returns a string. */
+  sampleRate: ColumnType<string, number | string, never>;
+  blindRate: ColumnType<string, number | string, never>;
+  documentsDrawn: number;
+  blindDrawn: number;
+  drawnBy: string;
+  drawnAt: Timestamp;
+}
+
+export interface CompletionRequestsTable {
+  completionRequestId: Id;
+  applicationId: string;
+  message: string;
+  dueDate: DateString;
+  requestedBy: string;
+  requestedAt: Timestamp;
+  answer: string | null;
+  answeredAt: Date | null;
 }
 
 export interface TenantTables extends FollowUpTables {
@@ -355,6 +384,8 @@ export interface TenantTables extends FollowUpTables {
   journalNotes: JournalNotesTable;
   caseEvents: CaseEventsTable;
   sampleChecks: SampleChecksTable;
+  sampleDraws: SampleDrawsTable;
+  completionRequests: CompletionRequestsTable;
 }
 
 export type Application = Selectable<ApplicationsTable>;

@@ -119,6 +119,13 @@ export const problemDetails = fp(
         request.log.info({ code: error.code, status: problem.status }, 'request refused');
         return sendProblem(reply, problem);
       }
+      // The database's last line of defence against deciding a withdrawn application.
+      if ((error as { constraint?: string }).constraint === 'decisions_application_not_withdrawn') {
+        return sendProblem(
+          reply,
+          problemFor(request, 'invalid_state', 'Ansökan är återkallad och kan inte få ett beslut.'),
+        );
+      }
       if (error.validation) {
         request.log.info({ validation: error.validation }, 'validation failed');
         return sendProblem(

@@ -1,4 +1,5 @@
 import {
+  answerCompletion,
   createSlots,
   getMyApplication,
   listFreeSlots,
@@ -7,6 +8,7 @@ import {
   recordLabourAssessment,
   saveDraft,
   submitApplication,
+  withdrawApplication,
 } from '@samverkan/core';
 import type { Application, Decision } from '@samverkan/db';
 import { type DecisionLetter, renderDecisionLetterPdf } from '@samverkan/documents';
@@ -157,10 +159,8 @@ export function applicationRoutes(deps: { registers: RegisterGateway | null }) {
     getMyApplication: route('getMyApplication', {
       guard: 'citizen',
       handler: async ({ params }, rc) => {
-        const { application, decision, payment, documentRequests } = await getMyApplication(
-          tenantCtx(rc),
-          params.applicationId,
-        );
+        const { application, decision, payment, documentRequests, completionRequests } =
+          await getMyApplication(tenantCtx(rc), params.applicationId);
         return {
           application: summaryBody(application, decision ?? undefined),
           decision: decision ? decisionBody(decision) : null,
@@ -170,8 +170,25 @@ export function applicationRoutes(deps: { registers: RegisterGateway | null }) {
             dueDate: r.dueDate,
             status: r.status,
           })),
+          completionRequests: completionRequests.map((r) => ({
+            message: r.message,
+            dueDate: r.dueDate,
+            requestedAt: r.requestedAt.toISOString(),
+            answer: r.answer,
+            answeredAt: r.answeredAt ? r.answeredAt.toISOString() : null,
+          })),
         };
       },
+    }),
+    withdrawMyApplication: route('withdrawMyApplication', {
+      guard: 'citizen',
+      handler: async ({ params, body }, rc) =>
+        withdrawApplication(tenantCtx(rc), params.applicationId, body?.reason),
+    }),
+    answerCompletionRequest: route('answerCompletionRequest', {
+      guard: 'citizen',
+      handler: async ({ params, body }, rc) =>
+        answerCompletion(tenantCtx(rc), params.applicationId, body.answer),
     }),
     getMyDecisionLetter: route('getMyDecisionLetter', {
       guard: 'citizen',

@@ -8,7 +8,9 @@ import {
   listDelegatedDecisions,
   listOpenProposals,
   listWorkQueue,
+  requestCompletion,
   signProposals,
+  withdrawApplication,
 } from '@samverkan/core';
 import type { RootDb } from '@samverkan/db';
 import { DomainError } from '@samverkan/domain';
@@ -85,6 +87,14 @@ export function caseRoutes(deps: { db: RootDb; now: () => Date }) {
             detail: e.detail,
             occurredAt: e.occurredAt.toISOString(),
           })),
+          completionRequests: c.completionRequests.map((r) => ({
+            message: r.message,
+            dueDate: r.dueDate,
+            requestedBy: r.requestedBy,
+            requestedAt: r.requestedAt.toISOString(),
+            answer: r.answer,
+            answeredAt: iso(r.answeredAt),
+          })),
           notes: c.notes.map((n) => ({
             noteId: n.noteId,
             author: n.author,
@@ -93,6 +103,19 @@ export function caseRoutes(deps: { db: RootDb; now: () => Date }) {
           })),
         };
       },
+    }),
+    requestCompletion: route('requestCompletion', {
+      guard: { action: 'cases.write' },
+      handler: async ({ params, body, reply }, rc) => {
+        const result = await requestCompletion(tenantCtx(rc), params.applicationId, body);
+        reply.code(201);
+        return result;
+      },
+    }),
+    withdrawCase: route('withdrawCase', {
+      guard: { action: 'cases.write' },
+      handler: async ({ params, body }, rc) =>
+        withdrawApplication(tenantCtx(rc), params.applicationId, body.reason),
     }),
     addJournalNote: route('addJournalNote', {
       guard: { action: 'cases.write' },

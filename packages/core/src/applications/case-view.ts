@@ -2,9 +2,11 @@ import { tenant } from '@samverkan/db';
 import { DomainError } from '@samverkan/domain';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Ctx } from '../context.ts';
+import { assertNotBlindReviewer } from '../sample-checks/sample-checks.ts';
 
 /** Everything about one case for a caseworker or the huvudman's follow-up; the read is audited. */
 export async function getCase(ctx: Ctx, applicationId: string) {
+  await assertNotBlindReviewer(ctx, applicationId);
   const t = tenant(ctx.db, ctx.tenant.schema);
   const application = await t
     .selectFrom('applications')
@@ -16,34 +18,41 @@ export async function getCase(ctx: Ctx, applicationId: string) {
     .executeTakeFirst();
   // Another municipality's id is simply not in this schema: "not found", never "forbidden".
   if (!application) throw new DomainError('application_not_found', 'Ansökan finns inte.');
-  const [fetches, assessment, proposal, decision, payment, events, notes] = await Promise.all([
-    t
-      .selectFrom('registerFetches')
-      .selectAll()
-      .where('applicationId', '=', applicationId)
-      .orderBy('fetchedAt')
-      .execute(),
-    t
-      .selectFrom('robotAssessments')
-      .selectAll()
-      .where('applicationId', '=', applicationId)
-      .executeTakeFirst(),
-    t.selectFrom('proposals').selectAll().where('applicationId', '=', applicationId).executeTakeFirst(),
-    t.selectFrom('decisions').selectAll().where('applicationId', '=', applicationId).executeTakeFirst(),
-    t.selectFrom('payments').selectAll().where('applicationId', '=', applicationId).executeTakeFirst(),
-    t
-      .selectFrom('caseEvents')
-      .selectAll()
-      .where('applicationId', '=', applicationId)
-      .orderBy('eventId')
-      .execute(),
-    t
-      .selectFrom('journalNotes')
-      .selectAll()
-      .where('applicationId', '=', applicationId)
-      .orderBy('createdAt')
-      .execute(),
-  ]);
+  const [fetches, assessment, proposal, decision, payment, events, notes, completionRequests] =
+    await Promise.all([
+      t
+        .selectFrom('registerFetches')
+        .selectAll()
+        .where('applicationId', '=', applicationId)
+        .orderBy('fetchedAt')
+        .execute(),
+      t
+        .selectFrom('robotAssessments')
+        .selectAll()
+        .where('applicationId', '=', applicationId)
+        .executeTakeFirst(),
+      t.selectFrom('proposals').selectAll().where('applicationId', '=', applicationId).executeTakeFirst(),
+      t.selectFrom('decisions').selectAll().where('applicationId', '=', applicationId).executeTakeFirst(),
+      t.selectFrom('payments').selectAll().where('applicationId', '=', applicationId).executeTakeFirst(),
+      t
+        .selectFrom('caseEvents')
+        .selectAll()
+        .where('applicationId', '=', applicationId)
+        .orderBy('eventId')
+        .execute(),
+      t
+        .selectFrom('journalNotes')
+        .selectAll()
+        .where('applicationId', '=', applicationId)
+        .orderBy('createdAt')
+        .execute(),
+      t
+        .selectFrom('completionRequests')
+        .selectAll()
+        .where('applicationId', '=', applicationId)
+        .orderBy('requestedAt')
+        .execute(),
+    ]);
   await recordAudit(ctx, {
     action: 'case.read',
     objectType: 'application',
@@ -59,6 +68,7 @@ export async function getCase(ctx: Ctx, applicationId: string) {
     payment: payment ?? null,
     events,
     notes,
+    completionRequests,
   };
 }
 

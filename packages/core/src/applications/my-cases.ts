@@ -56,7 +56,7 @@ export async function getMyApplication(ctx: Ctx, applicationId: string) {
     .executeTakeFirst();
   // Someone else's application is "not found" — never a hint that it exists.
   if (!app) throw new DomainError('application_not_found', 'Ansökan finns inte.');
-  const [decision, payment, requests] = await Promise.all([
+  const [decision, payment, requests, completionRequests] = await Promise.all([
     t.selectFrom('decisions').selectAll().where('applicationId', '=', applicationId).executeTakeFirst(),
     t
       .selectFrom('payments')
@@ -68,6 +68,12 @@ export async function getMyApplication(ctx: Ctx, applicationId: string) {
       .selectAll()
       .where('applicationId', '=', applicationId)
       .where('kind', '=', 'documents')
+      .execute(),
+    t
+      .selectFrom('completionRequests')
+      .select(['message', 'dueDate', 'requestedAt', 'answer', 'answeredAt'])
+      .where('applicationId', '=', applicationId)
+      .orderBy('requestedAt')
       .execute(),
   ]);
   await recordAudit(ctx, {
@@ -81,6 +87,7 @@ export async function getMyApplication(ctx: Ctx, applicationId: string) {
     decision: decision ?? null,
     payment: payment ?? null,
     documentRequests: requests,
+    completionRequests,
   };
 }
 

@@ -86,7 +86,20 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
         .limit(1)
         .executeTakeFirst();
       let slotId: string | null = null;
-      if (!earlier) {
+      // A first-time applicant who already booked a nysamtal (e.g. before withdrawing an
+      // earlier application) keeps that time rather than booking another.
+      const alreadyBooked =
+        earlier || input.slotId
+          ? undefined
+          : await t
+              .selectFrom('intakeSlots')
+              .select('slotId')
+              .where('bookedPersonId', '=', personId)
+              .orderBy('startsAt', 'desc')
+              .limit(1)
+              .executeTakeFirst();
+      if (alreadyBooked) slotId = alreadyBooked.slotId;
+      else if (!earlier) {
         if (!input.slotId) {
           throw new DomainError(
             'intake_meeting_required',

@@ -37,8 +37,9 @@ export async function decideManually(ctx: Ctx, applicationId: string, input: Man
     ])
     .where('applications.applicationId', '=', applicationId)
     .executeTakeFirst();
-  if (!app || app.status === 'draft' || app.status === 'withdrawn')
-    throw new DomainError('application_not_found', 'Ansökan finns inte.');
+  if (!app || app.status === 'draft') throw new DomainError('application_not_found', 'Ansökan finns inte.');
+  if (app.status === 'withdrawn')
+    throw new DomainError('invalid_state', 'Ansökan är återkallad och kan inte få ett beslut.');
   if (app.status === 'completed') throw new DomainError('decision_exists', 'Ansökan är redan beslutad.');
   if (input.reasons.length === 0) throw new DomainError('validation_failed', 'Ett beslut måste motiveras.');
   if ((input.outcome === 'rejected') !== (input.amountOre === 0)) {
