@@ -32,10 +32,14 @@ export const DEMO_AGREEMENT = {
   validTo: null,
   billingTerms: {
     invoicePeriod: 'monthly',
+    priceModel: 'fixed_yearly',
     fixedYearlyOre: 399_250_000,
     fullTimePosts: 5.75,
     onCostPercent: 15,
     indexation: [] as { from: string; percent: number }[],
+    // Seed 004: 16 989 kr per enrolled person and year (235 enrolled) against Svedala's own 28 915 kr.
+    perEnrolledPersonYearOre: 1_698_900,
+    costBeforeAgreementPerEnrolledOre: 2_891_500,
     variableCostsAtCostPrice: true,
     assistancePayout: 'tenant_account',
     vatCategory: 'O',

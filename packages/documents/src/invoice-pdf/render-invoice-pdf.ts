@@ -59,7 +59,8 @@ const vatText = (doc: InvoiceDocument): string => {
 };
 
 function partyLines(party: InvoiceParty): string[] {
-  return [party.name, party.street, `${party.postalZone.replace(/^(\d{3})(\d{2})$/, '$1 $2')} ${party.city}`];
+  const town = [party.postalZone?.replace(/^(\d{3})(\d{2})$/, '$1 $2'), party.city].filter(Boolean).join(' ');
+  return [party.name, party.street, town].filter((line): line is string => Boolean(line));
 }
 
 /**
@@ -199,8 +200,11 @@ export function renderInvoicePdf(
   for (const row of totalRows) {
     const y = doc.y;
     doc.font(row.bold ? FONT_BOLD : FONT).fontSize(row.bold ? 11.5 : 10);
-    doc.text(pdfSafe(row.label), left + width * 0.35, y, { width: width * 0.45, align: 'right' });
+    doc.text(pdfSafe(row.label), left + width * 0.2, y, { width: width * 0.6, align: 'right' });
+    // A long label (the VAT exemption text) may wrap: the next row starts below both cells.
+    const afterLabel = doc.y;
     doc.text(pdfSafe(row.value), left + width * 0.8, y, { width: width * 0.2, align: 'right' });
+    doc.y = Math.max(doc.y, afterLabel);
     doc.moveDown(0.2);
   }
   doc.moveDown(1);

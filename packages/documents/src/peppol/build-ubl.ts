@@ -73,9 +73,9 @@ function addParty(
   cbc(p, 'EndpointID', orgNumber, { schemeID: SWEDISH_ORG_NUMBER_SCHEME });
   cbc(cac(p, 'PartyName'), 'Name', party.name);
   const address = cac(p, 'PostalAddress');
-  cbc(address, 'StreetName', party.street);
-  cbc(address, 'CityName', party.city);
-  cbc(address, 'PostalZone', party.postalZone);
+  if (party.street) cbc(address, 'StreetName', party.street);
+  if (party.city) cbc(address, 'CityName', party.city);
+  if (party.postalZone) cbc(address, 'PostalZone', party.postalZone);
   cbc(cac(address, 'Country'), 'IdentificationCode', party.countryCode);
   const vatNumber = vatNumberFor(party, orgNumber, vat, isSeller);
   if (vatNumber) {

@@ -12,9 +12,10 @@ export interface InvoiceParty {
   readonly vatNumber?: string;
   /** Seller only: writes PartyTaxScheme 'Godkänd för F-skatt' (SE-R-005). */
   readonly fTaxApproved?: boolean;
-  readonly street: string;
-  readonly city: string;
-  readonly postalZone: string;
+  /** Postal address lines; only the country is required by EN 16931 (BR-08/BR-09, BR-10/BR-11). */
+  readonly street?: string;
+  readonly city?: string;
+  readonly postalZone?: string;
   readonly countryCode: 'SE';
   readonly contact?: { readonly name?: string; readonly phone?: string; readonly email?: string };
 }
