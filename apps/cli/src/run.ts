@@ -1,4 +1,5 @@
 import { migrate } from './commands/migrate.ts';
+import { retentionDispose } from './commands/retention-dispose.ts';
 import { tenantCreate } from './commands/tenant-create.ts';
 import { tenantExport } from './commands/tenant-export.ts';
 import { tenantImport } from './commands/tenant-import.ts';
@@ -19,6 +20,10 @@ export const COMMANDS: Record<string, { run: Command; summary: string }> = {
   'tenant export': { run: tenantExport, summary: "write a municipality's data to an NDJSON file" },
   'tenant import': { run: tenantImport, summary: 'restore an export into this platform' },
   token: { run: token, summary: 'print a bearer token from the development issuer' },
+  'retention dispose': {
+    run: retentionDispose,
+    summary: 'disposal (gallring) of old case records; dry run by default',
+  },
 };
 
 export const USAGE = `Usage: pnpm cli <command> [options]
@@ -33,7 +38,9 @@ Run \`pnpm cli <command> --help\` for a command's options.`;
 function resolveCommand(argv: string[]): { name: string; run: Command; args: string[] } | undefined {
   const [first, second] = argv;
   const [name, args] =
-    first === 'tenant' ? [`tenant ${second ?? ''}`, argv.slice(2)] : [first ?? '', argv.slice(1)];
+    first === 'tenant' || first === 'retention'
+      ? [`${first} ${second ?? ''}`, argv.slice(2)]
+      : [first ?? '', argv.slice(1)];
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   return command ? { name, run: command.run, args } : undefined;
 }
@@ -50,7 +57,7 @@ export async function runCli(argv: string[], config: CliConfig, output: Output):
   }
   const command = resolveCommand(argv);
   if (!command) {
-    const attempted = first === 'tenant' ? `tenant ${second ?? ''}`.trim() : first;
+    const attempted = first === 'tenant' || first === 'retention' ? `${first} ${second ?? ''}`.trim() : first;
     output.error(`error: unknown command ${JSON.stringify(attempted)}\n`);
     output.error(USAGE);
     return 1;

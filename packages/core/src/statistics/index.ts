@@ -1,2 +1,8 @@
 // Statistics, official reporting and retention per municipality (own schema only).
-export {};
+export * from './compute.ts';
+export * from './csv.ts';
+export * from './follow-up.ts';
+export * from './host.ts';
+export * from './metrics.ts';
+export * from './reporting/socialstyrelsen.ts';
+export * from './retention/retention.ts';

@@ -29,13 +29,27 @@ export const ACTIONS = [
   'labour.write',
   'audit.read',
   'statistics.read',
+  'statistics.write',
+  'reporting.export',
+  'tenant.export',
+  'records.dispose',
   'billing.read',
   'billing.write',
 ] as const;
 export type Action = (typeof ACTIONS)[number];
 
 /** Actions that only the municipality's own staff may take: the huvudman's own rules. */
-export const OWN_STAFF_ONLY: ReadonlySet<Action> = new Set(['norms.write', 'delegation.write', 'audit.read']);
+export const OWN_STAFF_ONLY: ReadonlySet<Action> = new Set([
+  'norms.write',
+  'delegation.write',
+  'audit.read',
+  // The huvudman's own data duties: population figures, the person-level official report, the
+  // whole-schema export and disposal (gallring) are never done for it by the host.
+  'statistics.write',
+  'reporting.export',
+  'tenant.export',
+  'records.dispose',
+]);
 
 /** Actions that touch case work and so need the agreement scope when done for another municipality. */
 export const ACTION_SCOPE: Partial<Record<Action, AgreementScope>> = {
@@ -66,6 +80,10 @@ export const ROLE_ACTIONS: Record<StaffRole, readonly Action[]> = {
     'cases.decide',
     'audit.read',
     'statistics.read',
+    'statistics.write',
+    'reporting.export',
+    'tenant.export',
+    'records.dispose',
   ],
   follow_up: [
     'municipality.read',
@@ -76,6 +94,9 @@ export const ROLE_ACTIONS: Record<StaffRole, readonly Action[]> = {
     'cases.read',
     'audit.read',
     'statistics.read',
+    'statistics.write',
+    'reporting.export',
+    'tenant.export',
     'billing.read',
   ],
   finance: ['municipality.read', 'statistics.read', 'billing.read', 'billing.write'],
