@@ -8,4 +8,6 @@ cd "$(dirname "$0")/../.."
 source infra/dev/toolchain.sh
 bash infra/dev/services.sh
 pnpm install --frozen-lockfile --reporter=silent
+# Development: notifications are logged (ids only); production points NOTIFY_CHANNEL at the gateway.
+export NOTIFY_CHANNEL="${NOTIFY_CHANNEL:-log}"
 exec pnpm start

@@ -66,3 +66,12 @@ CREATE TRIGGER decisions_application_not_withdrawn BEFORE INSERT ON decisions
 
 GRANT SELECT, INSERT ON sample_draws TO samverkan_app;
 GRANT SELECT, INSERT, UPDATE ON completion_requests TO samverkan_app;
+
+-- The morning summary as it was sent for the reasonableness review: one per date.
+CREATE TABLE daily_summaries (
+  summary_date  date PRIMARY KEY,
+  body          jsonb NOT NULL,
+  created_by    text NOT NULL,
+  created_at    timestamptz NOT NULL DEFAULT now()
+);
+GRANT SELECT, INSERT ON daily_summaries TO samverkan_app;

@@ -127,8 +127,14 @@ export function registerOperations(app: FastifyInstance, deps: RouterDeps): stri
               },
             }
           : {}),
-        preHandler: async (request) => {
-          request.routeCtx = await guard(request, def.guard, deps);
+        preHandler: async (request, reply) => {
+          try {
+            request.routeCtx = await guard(request, def.guard, deps);
+          } finally {
+            // Fastify's own "request completed" line logs through reply.log: give it the
+            // actor and tenant the guard bound, also for a refusal.
+            reply.log = request.log;
+          }
         },
         handler: async (request, reply) =>
           def.handler(

@@ -33,7 +33,9 @@ export interface TestApp {
  * Boots the whole API on a fresh clone of the migrated + seeded template database (real
  * PostgreSQL, real Redis). One per test file; tests create their own extra data.
  */
-export function useTestApp(options: { now?: () => Date } = {}): TestApp {
+export function useTestApp(
+  options: { now?: () => Date; logStream?: { write(line: string): void } } = {},
+): TestApp {
   const ctx = {} as TestApp;
   beforeAll(async () => {
     const database = await createTestDatabase(inject('templateDatabase'));
@@ -54,6 +56,7 @@ export function useTestApp(options: { now?: () => Date } = {}): TestApp {
       redis,
       registers,
       ...(options.now ? { now: options.now } : {}),
+      ...(options.logStream ? { logger: { level: 'info', stream: options.logStream } } : {}),
     });
     await app.ready();
     Object.assign(ctx, {

@@ -9,9 +9,13 @@
  * measured in the same run just before it: raw pgbench TPC-B tps and the throughput of an empty
  * BullMQ job (no-op processor, same Redis, same concurrency). Read the ratios.
  *
+ * After the burst, a backlog (BENCH_BACKLOG applications submitted while no worker runs) is
+ * drained by a fresh worker: the robot's own rate, without submissions competing for the machine.
+ *
  * Env: BENCH_APPLICATIONS (both scenarios; default 2 000 and 2 900), BENCH_SCENARIOS (2,290),
- * BENCH_CONCURRENCY (robot worker concurrency, default 8), BENCH_SUBMIT_CONCURRENCY (16),
- * BENCH_NOOP_JOBS (5 000), BENCH_TIMEOUT_S (per scenario drain, 240), BENCH_PGBENCH_SECONDS (10).
+ * BENCH_CONCURRENCY (robot worker concurrency, default 16), BENCH_SUBMIT_CONCURRENCY (16),
+ * BENCH_BACKLOG (1 000; 0 skips it), BENCH_NOOP_JOBS (5 000), BENCH_TIMEOUT_S (per drain, 240),
+ * BENCH_PGBENCH_SECONDS (10).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -70,11 +74,12 @@ const envInt = (name: string, fallback: number) => {
 };
 
 const SCENARIOS = (process.env.BENCH_SCENARIOS ?? '2,290').split(',').map((s) => Number(s.trim()));
-const CONCURRENCY = envInt('BENCH_CONCURRENCY', 8);
+const CONCURRENCY = envInt('BENCH_CONCURRENCY', 16);
 const SUBMIT_CONCURRENCY = envInt('BENCH_SUBMIT_CONCURRENCY', 16);
 const NOOP_JOBS = envInt('BENCH_NOOP_JOBS', 5000);
 const TIMEOUT_S = envInt('BENCH_TIMEOUT_S', 240);
 const PROBES = Number(process.env.BENCH_LATENCY_PROBES ?? 20);
+const BACKLOG = process.env.BENCH_BACKLOG === '0' ? 0 : envInt('BENCH_BACKLOG', 1000);
 const NATIONAL_MONTH = 100_000;
 const AIM_S = 300;
 const HOST = '1287';
@@ -327,6 +332,8 @@ interface ScenarioResult {
   tenants: number;
   applications: number;
   appsPerSecond: number;
+  /** The robot draining a backlog on its own (null without BENCH_BACKLOG). */
+  backlogPerSecond: number | null;
   pgbenchTps: number | null;
   noopJobsPerSecond: number;
 }
@@ -339,6 +346,85 @@ async function countProgress(admin: pg.ClientBase, codes: readonly string[]) {
     `SELECT processing, sum(n)::int AS n FROM (${union}) x GROUP BY processing`,
   );
   return Object.fromEntries(rows.map((r) => [r.processing, r.n])) as Record<string, number>;
+}
+
+interface RobotWorker {
+  completed(): number;
+  /** What the robot answered per completed job (decided, already_handled, …). */
+  results(): Record<string, number>;
+  failedAttempts(): number;
+  lastFailure(): string;
+  /** Resolves true once `target` robot jobs have completed, false after `timeoutMs`. */
+  completedAtLeast(target: number, timeoutMs: number): Promise<boolean>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The worker as production runs it (`bootWorker`: outbox relay + BullMQ workers), on its own
+ * Redis prefix, counting the robot queue's completed jobs from the worker's own events (no
+ * polling queries against hundreds of schemas while measuring).
+ */
+async function startRobotWorker(
+  db: ScratchDb,
+  simulator: RegisterSimulator,
+  cleanup: (fn: () => unknown) => void,
+): Promise<RobotWorker> {
+  const prefix = `samverkan-bench-${randomBytes(4).toString('hex')}`;
+  const worker = await bootWorker(
+    loadConfig({
+      DATABASE_URL: db.appUrl,
+      DATABASE_POOL_SIZE: String(CONCURRENCY + 4),
+      REDIS_URL,
+      QUEUE_PREFIX: prefix,
+      WORKER_CONCURRENCY_ROBOT: String(CONCURRENCY),
+      RELAY_POLL_MS: '200',
+      LOG_LEVEL: 'silent',
+    }),
+    silent,
+    { registers: createHttpRegisterGateway({ baseUrl: simulator.url }), schedules: [] },
+  );
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    await worker.shutdown();
+    const r = redisConnection(REDIS_URL, 'worker', { queuePrefix: prefix });
+    await unlinkPrefix(r.redis, prefix).finally(() => r.redis.disconnect());
+  };
+  cleanup(stop);
+  const robotWorker = worker.workers.workers.get('robot');
+  if (!robotWorker) throw new Error('the worker has no robot queue');
+  let completed = 0;
+  let failedAttempts = 0;
+  let lastFailure = '';
+  const results: Record<string, number> = {};
+  const waiters: { target: number; resolve: () => void }[] = [];
+  robotWorker.on('completed', (_job, result) => {
+    completed++;
+    results[String(result)] = (results[String(result)] ?? 0) + 1;
+    for (const w of waiters.filter((x) => completed >= x.target)) {
+      waiters.splice(waiters.indexOf(w), 1);
+      w.resolve();
+    }
+  });
+  robotWorker.on('failed', (_job, error) => {
+    failedAttempts++;
+    lastFailure = error.message;
+  });
+  return {
+    completed: () => completed,
+    results: () => results,
+    failedAttempts: () => failedAttempts,
+    lastFailure: () => lastFailure,
+    completedAtLeast: (target, timeoutMs) =>
+      completed >= target
+        ? Promise.resolve(true)
+        : Promise.race([
+            new Promise<boolean>((resolve) => waiters.push({ target, resolve: () => resolve(true) })),
+            sleep(timeoutMs).then(() => false),
+          ]),
+    stop,
+  };
 }
 
 async function scenario(
@@ -365,9 +451,10 @@ async function scenario(
     provisionS = (performance.now() - t) / 1000;
   }
   const month = stockholmToday(new Date()).slice(0, 7);
-  const everyone = await prepareApplicants(db, simulator, codes, applications + PROBES, month);
+  const everyone = await prepareApplicants(db, simulator, codes, applications + PROBES + BACKLOG, month);
   const applicants = everyone.slice(0, applications);
-  const probes = everyone.slice(applications);
+  const probes = everyone.slice(applications, applications + PROBES);
+  const backlogApplicants = everyone.slice(applications + PROBES);
   console.log(
     `  setup ${fmt((performance.now() - setupStart) / 1000, 1)} s (not timed)` +
       (extra.length > 0
@@ -381,7 +468,6 @@ async function scenario(
   const noopJobsPerSecond = await noopBullmq(NOOP_JOBS, CONCURRENCY);
 
   // The system under test.
-  const prefix = `samverkan-bench-${randomBytes(4).toString('hex')}`;
   const submitDb: RootDb = createDb({
     connectionString: db.appUrl,
     maxConnections: SUBMIT_CONCURRENCY,
@@ -389,53 +475,7 @@ async function scenario(
   });
   let submitDbClosed = false;
   cleanup(() => (submitDbClosed ? undefined : submitDb.destroy()));
-  const worker = await bootWorker(
-    loadConfig({
-      DATABASE_URL: db.appUrl,
-      DATABASE_POOL_SIZE: String(CONCURRENCY + 4),
-      REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      WORKER_CONCURRENCY_ROBOT: String(CONCURRENCY),
-      RELAY_POLL_MS: '200',
-      LOG_LEVEL: 'silent',
-    }),
-    silent,
-    { registers: createHttpRegisterGateway({ baseUrl: simulator.url }), schedules: [] },
-  );
-  let workerStopped = false;
-  const stopWorker = async () => {
-    if (workerStopped) return;
-    workerStopped = true;
-    await worker.shutdown();
-    const r = redisConnection(REDIS_URL, 'worker', { queuePrefix: prefix });
-    await unlinkPrefix(r.redis, prefix).finally(() => r.redis.disconnect());
-  };
-  cleanup(stopWorker);
-  // Progress from the robot worker's own events (no polling queries against 290 schemas while measuring).
-  const robotWorker = worker.workers.workers.get('robot');
-  if (!robotWorker) throw new Error('the worker has no robot queue');
-  let completed = 0;
-  let failedAttempts = 0;
-  let lastFailure = '';
-  const waiters: { target: number; resolve: () => void }[] = [];
-  robotWorker.on('completed', () => {
-    completed++;
-    for (const w of waiters.filter((x) => completed >= x.target)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve();
-    }
-  });
-  robotWorker.on('failed', (_job, error) => {
-    failedAttempts++;
-    lastFailure = error.message;
-  });
-  const completedAtLeast = (target: number, timeoutMs: number) =>
-    completed >= target
-      ? Promise.resolve(true)
-      : Promise.race([
-          new Promise<boolean>((resolve) => waiters.push({ target, resolve: () => resolve(true) })),
-          sleep(timeoutMs).then(() => false),
-        ]);
+  let worker = await startRobotWorker(db, simulator, cleanup);
 
   const refs = new Map(await Promise.all(codes.map(async (c) => [c, await tenantRef(submitDb, c)] as const)));
   const registers = createHttpRegisterGateway({ baseUrl: simulator.url });
@@ -492,8 +532,10 @@ async function scenario(
   const expected = applications - refused.length;
 
   // Drain: until the robot has completed a job per accepted application (bounded).
-  if (!(await completedAtLeast(expected, TIMEOUT_S * 1000))) {
-    console.log(`  ! timed out after ${TIMEOUT_S} s with ${completed}/${expected} robot jobs completed`);
+  if (!(await worker.completedAtLeast(expected, TIMEOUT_S * 1000))) {
+    console.log(
+      `  ! timed out after ${TIMEOUT_S} s with ${worker.completed()}/${expected} robot jobs completed`,
+    );
   }
   const drainedAt = Date.now();
   const cpu = process.cpuUsage(cpu0);
@@ -505,14 +547,56 @@ async function scenario(
   // Unloaded latency: the same path, one application at a time on the idle system.
   const probeMs: number[] = [];
   for (const a of probes) {
-    const before = completed;
+    const before = worker.completed();
     const start = performance.now();
     await submitOne(a);
-    if (!(await completedAtLeast(before + 1, 30_000))) break;
+    if (!(await worker.completedAtLeast(before + 1, 30_000))) break;
     probeMs.push(performance.now() - start);
   }
+  let failedAttempts = worker.failedAttempts();
+  let lastFailure = worker.lastFailure();
+  const robotResults = { ...worker.results() };
+  await worker.stop();
+
+  // Backlog: applications that came in while no worker ran (overnight, an outage), then one
+  // worker drains them — the robot's own rate, without submissions competing for the machine.
+  let backlog:
+    | { count: number; from: number; startedAt: number; commitsPerApp: number; cpuShare: number }
+    | undefined;
+  if (BACKLOG > 0) {
+    const refusedBefore = refused.length;
+    const from = Date.now();
+    let next = 0;
+    const backlogSubmitter = async () => {
+      for (;;) {
+        const a = backlogApplicants[next++];
+        if (!a) return;
+        await submitOne(a);
+      }
+    };
+    await Promise.all(Array.from({ length: SUBMIT_CONCURRENCY }, backlogSubmitter));
+    const count = BACKLOG - (refused.length - refusedBefore);
+    const commitsBefore = await commitsOf();
+    const startedAt = Date.now();
+    const cpuAtStart = process.cpuUsage();
+    worker = await startRobotWorker(db, simulator, cleanup);
+    if (!(await worker.completedAtLeast(count, TIMEOUT_S * 1000))) {
+      console.log(
+        `  ! backlog: timed out after ${TIMEOUT_S} s with ${worker.completed()}/${count} robot jobs`,
+      );
+    }
+    const drainCpu = process.cpuUsage(cpuAtStart);
+    const cpuShare = (drainCpu.user + drainCpu.system) / 1000 / (Date.now() - startedAt);
+    await sleep(1500);
+    const commitsPerApp = ((await commitsOf()) - commitsBefore) / Math.max(1, count);
+    backlog = { count, from, startedAt, commitsPerApp, cpuShare };
+    failedAttempts += worker.failedAttempts();
+    lastFailure = worker.lastFailure() || lastFailure;
+    for (const [result, n] of Object.entries(worker.results()))
+      robotResults[result] = (robotResults[result] ?? 0) + n;
+    await worker.stop();
+  }
   const progress = await withAdminClient(db.adminUrl, (admin) => countProgress(admin, codes));
-  await stopWorker();
   await submitDb.destroy();
   submitDbClosed = true;
 
@@ -561,7 +645,18 @@ async function scenario(
     acc[r.outcome ?? '?'] = (acc[r.outcome ?? '?'] ?? 0) + 1;
     return acc;
   }, {});
-  const total = applications + PROBES;
+  const total = applications + PROBES + BACKLOG;
+  const backlogRate = (() => {
+    if (!backlog) return null;
+    const from = backlog.from;
+    const mine = decided.filter((r) => r.submitted_at.getTime() >= from);
+    const last = Math.max(...mine.map((r) => (r.decided_at as Date).getTime()));
+    return {
+      decided: mine.length,
+      drainS: (last - backlog.startedAt) / 1000,
+      perSecond: mine.length / ((last - backlog.startedAt) / 1000),
+    };
+  })();
   const ok =
     rows.length === total && exactlyOne === total && totals.decisions === total && totals.payments === total;
 
@@ -594,6 +689,20 @@ async function scenario(
       fmt(quantile(probeMs, 0.99), 0),
       '',
     ],
+    ...(backlog && backlogRate
+      ? [
+          [
+            `backlog: ${backlogRate.decided} waiting applications drained by a fresh worker (s)`,
+            fmt(backlogRate.drainS, 1),
+            '',
+          ],
+          [
+            'backlog applications/s to decision + payment (robot alone)',
+            fmt(backlogRate.perSecond, 1),
+            pgbenchTps === null ? '' : `÷ tps = ${fmt(ratio(backlogRate.perSecond, pgbenchTps), 3)}`,
+          ],
+        ]
+      : []),
   ]);
   console.log(
     `  this Node process (submitters + relay + robot worker + register simulator) used ${fmt(cpuShare, 2)} CPU-seconds per second during the burst (1.00 = one core)`,
@@ -602,20 +711,36 @@ async function scenario(
     `  PostgreSQL commits in the scratch database during the burst: ${fmt(commitsPerApp, 1)} per application ` +
       '(pgbench TPC-B commits once per transaction; includes the relay batches and a few bookkeeping queries)',
   );
+  if (backlog)
+    console.log(
+      `  while draining the backlog: ${fmt(backlog.commitsPerApp, 1)} PostgreSQL commits per application (robot and relay only); ` +
+        `this Node process (relay + robot worker + register simulator) used ${fmt(backlog.cpuShare, 2)} CPU-seconds per second`,
+    );
   if (failedAttempts > 0)
     console.log(`  ! ${failedAttempts} robot job attempts failed (retried by BullMQ), last: ${lastFailure}`);
   console.log(
-    `  verification (burst + one-at-a-time): ${exactlyOne}/${rows.length} applications with exactly one decision and one payment; ` +
-      `decisions ${totals.decisions}, payments ${totals.payments}; outcomes ${JSON.stringify(outcomes)}; processing ${JSON.stringify(progress)} → ${ok ? 'OK' : 'MISMATCH'}`,
+    `  verification (burst + one-at-a-time + backlog): ${exactlyOne}/${rows.length} applications with exactly one decision and one payment; ` +
+      `decisions ${totals.decisions}, payments ${totals.payments}; outcomes ${JSON.stringify(outcomes)}; robot jobs ${JSON.stringify(robotResults)}; processing ${JSON.stringify(progress)} → ${ok ? 'OK' : 'MISMATCH'}`,
   );
-  const monthS = NATIONAL_MONTH / appsPerSecond;
-  console.log(
-    `  extrapolation: ${NATIONAL_MONTH.toLocaleString('en-US')} applications (a month, national) at ${fmt(appsPerSecond, 1)}/s ≈ ${fmt(monthS / 60, 1)} min ` +
-      `— aim < ${AIM_S / 60} min: ${monthS <= AIM_S ? 'met' : `NOT met (${fmt(monthS / AIM_S, 1)}× the aim; needs ${fmt(NATIONAL_MONTH / AIM_S, 0)} apps/s)`}`,
-  );
+  const extrapolate = (what: string, perSecond: number) => {
+    const monthS = NATIONAL_MONTH / perSecond;
+    console.log(
+      `  extrapolation (${what}): ${NATIONAL_MONTH.toLocaleString('en-US')} applications (a month, national) at ${fmt(perSecond, 1)}/s ≈ ${fmt(monthS / 60, 1)} min ` +
+        `— aim < ${AIM_S / 60} min: ${monthS <= AIM_S ? 'met' : `NOT met (${fmt(monthS / AIM_S, 1)}× the aim; needs ${fmt(NATIONAL_MONTH / AIM_S, 0)} apps/s)`}`,
+    );
+  };
+  extrapolate('burst', appsPerSecond);
+  if (backlogRate) extrapolate('backlog', backlogRate.perSecond);
   if (!ok)
     throw new Error(`scenario with ${tenantCount} tenants: decisions/payments do not match the applications`);
-  return { tenants: tenantCount, applications, appsPerSecond, pgbenchTps, noopJobsPerSecond };
+  return {
+    tenants: tenantCount,
+    applications,
+    appsPerSecond,
+    backlogPerSecond: backlogRate?.perSecond ?? null,
+    pgbenchTps,
+    noopJobsPerSecond,
+  };
 }
 
 // ---------------------------------------------------------------- main
@@ -645,6 +770,8 @@ await runBenchmark(async (cleanup) => {
         '÷ no-op jobs/s',
         'normalised vs first',
         '100k apps (min)',
+        'backlog apps/s',
+        'backlog ÷ tps',
       ],
       ...results.map((r) => [
         String(r.tenants),
@@ -656,6 +783,10 @@ await runBenchmark(async (cleanup) => {
           ? fmt(ratio(r.appsPerSecond, base.appsPerSecond), 2)
           : fmt(ratio(r.appsPerSecond / r.pgbenchTps, base.appsPerSecond / base.pgbenchTps), 2),
         fmt(NATIONAL_MONTH / r.appsPerSecond / 60, 1),
+        r.backlogPerSecond === null ? 'n/a' : fmt(r.backlogPerSecond, 1),
+        r.backlogPerSecond === null || r.pgbenchTps === null
+          ? 'n/a'
+          : fmt(ratio(r.backlogPerSecond, r.pgbenchTps), 3),
       ]),
     ]);
     console.log(

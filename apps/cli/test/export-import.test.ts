@@ -148,6 +148,16 @@ const CASE_DATA = `
   VALUES ('${APP1}', 'documents', '2026-11', '["lönespec", {"months": 3}]', '2026-12-15', 'open', NULL, NULL, NULL, NULL, NULL, NULL),
          ('${APP1}', 'blind_review', '2026-11', '[]', NULL, 'completed', NULL, 'approved', 1234500, true, 'granskare',
           '2026-11-20T10:00:00Z');
+  INSERT INTO kommun_1263.daily_summaries (summary_date, body, created_by)
+  VALUES ('2026-11-30', '{"date": "2026-11-30", "robotDecisions": {"approved": 1, "amountOre": 1234500}}', 'robot:Beslutsrobot');
+  INSERT INTO kommun_1263.population_years (year, residents, source, set_by) VALUES (2026, 21987, 'SCB', 'uppfoljare');
+  INSERT INTO kommun_1263.self_support_obstacles (person_id, valid_from, obstacle, recorded_by)
+  VALUES (${P1}, '2026-11-01', 'sick_with_certificate', 'handlaggare.trelleborg');
+  INSERT INTO kommun_1263.assistance_exits (person_id, exit_month, reason, recorded_by) VALUES (${P2}, '2026-11', 'work', 'ask');
+  INSERT INTO kommun_1263.retention_policy (retention_years, keep_birth_days, updated_by) VALUES (5, '{5,15,25}', 'chef');
+  INSERT INTO kommun_1263.disposal_runs
+    (as_of, retention_years, keep_birth_days, persons_disposed, persons_kept, case_numbers, table_counts, executed_by)
+  VALUES ('2026-11-30', 5, '{5,15,25}', 1, 0, '{EB-1263-2019-000001}', '{"applications": 1}', 'chef');
   INSERT INTO kommun_1263.audit_log (actor_kind, actor_id, acting_for_code, action, outcome, person_id, detail)
   VALUES ('system', 'ekonomisystem', '1263', 'payment.reconciled', 'allowed', ${P1},
           '{"normMultiple": 1.50, "bankReference": 12345678901234567890, "nested": [[1.0], [2.50, [3]]]}');
@@ -229,7 +239,7 @@ describe('tenant export + import', () => {
       .filter(([, r]) => r.length === 0)
       .map(([t]) => t);
     expect(empty).toEqual([]);
-    expect(Object.keys(rows)).toHaveLength(19);
+    expect(Object.keys(rows)).toHaveLength(25);
   });
 
   it('round-trips Svedala exactly into an empty platform and back out', async () => {

@@ -1,3 +1,4 @@
+import { logChannel, type NotificationChannel, webhookChannel } from '@samverkan/core';
 import { createDb, type RootDb } from '@samverkan/db';
 import { type QueueConnection, redisConnection } from '@samverkan/jobs';
 import { createHttpRegisterGateway, type RegisterGateway } from '@samverkan/registers';
@@ -5,12 +6,12 @@ import type { WorkerConfig } from './config.ts';
 import type { WorkerLogger } from './logger.ts';
 import {
   defaultFinalFailureHooks,
-  defaultProcessors,
   type FinalFailureHooks,
   type ProcessorRegistry,
+  processorsFor,
 } from './processors/index.ts';
 import { createOutboxRelay, type OutboxRelay } from './relay.ts';
-import { registerSchedules, SCHEDULES, type ScheduleEntry } from './schedules.ts';
+import { registerSchedules, type ScheduleEntry, schedulesFromRegistry } from './schedules.ts';
 import { assertProcessorsCover, createWorkers, type Workers } from './workers.ts';
 
 export interface BootOverrides {
@@ -37,7 +38,8 @@ export async function bootWorker(
   log: WorkerLogger,
   overrides: BootOverrides = {},
 ): Promise<RunningWorker> {
-  const processors = overrides.processors ?? defaultProcessors;
+  const processors =
+    overrides.processors ?? processorsFor({ notificationChannel: notificationChannelFrom(config, log) });
   // Before any connection: a missing processor is a deployment error, not a runtime one.
   assertProcessorsCover(processors, config.WORKER_DISABLED_JOBS);
 
@@ -64,6 +66,7 @@ export async function bootWorker(
     processors,
     finalFailureHooks: overrides.finalFailureHooks ?? defaultFinalFailureHooks,
     disabledJobs: config.WORKER_DISABLED_JOBS,
+    lockMs: config.WORKER_LOCK_MS,
     deps: {
       db,
       registers: overrides.registers ?? createHttpRegisterGateway({ baseUrl: config.REGISTER_URL }),
@@ -77,18 +80,34 @@ export async function bootWorker(
     listenConnectionString: config.DATABASE_URL,
     pollMs: config.RELAY_POLL_MS,
     batchSize: config.RELAY_BATCH_SIZE,
+    coalesceMs: config.RELAY_COALESCE_MS,
     log: log.child({ component: 'outbox-relay' }),
   });
   await relay.start();
   // On the consumer connection, which waits for Redis instead of failing: boot completes when
   // Redis is reachable, while the relay above already counts outbox attempts.
-  await registerSchedules({ connection: consumer, entries: overrides.schedules ?? SCHEDULES, log });
+  const notifications = config.NOTIFY_CHANNEL !== 'none';
+  const syncSchedules = async () =>
+    registerSchedules({
+      connection: consumer,
+      entries: overrides.schedules ?? (await schedulesFromRegistry(db, { notifications })),
+      log,
+    });
+  await syncSchedules();
+  // New municipalities and agreements get their schedules without a restart.
+  const scheduleSync = overrides.schedules
+    ? undefined
+    : setInterval(() => {
+        syncSchedules().catch((error) => log.warn({ err: error }, 'schedule sync failed'));
+      }, config.SCHEDULE_SYNC_MS);
+  scheduleSync?.unref();
   log.info({ disabledJobs: config.WORKER_DISABLED_JOBS, prefix: config.QUEUE_PREFIX }, 'worker started');
 
   let stopping: Promise<void> | undefined;
   const shutdown = (): Promise<void> => {
     stopping ??= (async () => {
       log.info('worker stopping');
+      if (scheduleSync) clearInterval(scheduleSync);
       await relay.stop();
       await workers.close();
       await db.destroy();
@@ -98,4 +117,20 @@ export async function bootWorker(
     return stopping;
   };
   return { db, producer, consumer, relay, workers, shutdown };
+}
+
+/** The delivery channel NOTIFY_CHANNEL names (null: notifications are shown on Mina ärenden only). */
+export function notificationChannelFrom(config: WorkerConfig, log: WorkerLogger): NotificationChannel | null {
+  switch (config.NOTIFY_CHANNEL) {
+    case 'none':
+      return null;
+    case 'log':
+      return logChannel(log);
+    case 'webhook':
+      if (!config.NOTIFY_WEBHOOK_URL)
+        throw new Error('NOTIFY_WEBHOOK_URL is required for NOTIFY_CHANNEL=webhook');
+      return webhookChannel(config.NOTIFY_WEBHOOK_URL, {
+        ...(config.NOTIFY_WEBHOOK_TOKEN ? { token: config.NOTIFY_WEBHOOK_TOKEN } : {}),
+      });
+  }
 }

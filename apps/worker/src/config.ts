@@ -14,11 +14,29 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_{}.-]{1,64}$/)
     .default('samverkan'),
-  WORKER_CONCURRENCY_ROBOT: positiveInt(4),
+  /**
+   * Robot jobs in flight per process. A job holds a database connection only for its read and its
+   * one write transaction, and waits on the registers in between, so it can exceed the pool size.
+   */
+  WORKER_CONCURRENCY_ROBOT: positiveInt(16),
   WORKER_CONCURRENCY_DEFAULT: positiveInt(8),
   /** Safety-net poll of the outbox; LISTEN/NOTIFY wakes the relay at once otherwise. */
   RELAY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
+  /** After a NOTIFY the relay waits this long, so concurrent submissions share one batch. */
+  RELAY_COALESCE_MS: z.coerce.number().int().min(0).max(1000).default(10),
+  /**
+   * Where Mina ärenden notifications are pushed: `none` (shown on Mina ärenden only), `log`
+   * (development: ids and kind logged) or `webhook` (POST JSON to NOTIFY_WEBHOOK_URL, the
+   * municipalities' e-post/SMS gateway).
+   */
+  NOTIFY_CHANNEL: z.enum(['none', 'log', 'webhook']).default('none'),
+  NOTIFY_WEBHOOK_URL: z.string().url().optional(),
+  NOTIFY_WEBHOOK_TOKEN: z.string().min(16).optional(),
+  /** Job lock: a killed worker's job is taken over by another worker after about this long. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** How often the schedules are re-read from the registry (new tenants, agreements). */
+  SCHEDULE_SYNC_MS: z.coerce.number().int().min(10_000).max(86_400_000).default(300_000),
   /** Register simulator (or SSBTEK adapter) base URL. */
   REGISTER_URL: z.string().url().default('http://127.0.0.1:4010'),
   /**
@@ -27,8 +45,8 @@ const schema = z.object({
    */
   WORKER_DISABLED_JOBS: z
     .string()
-    // Jobs without a processor yet (see docs/capabilities/case-handling.md).
-    .default('decision.notify,summary.daily,sample.draw')
+    // Every job has a processor; list names here to park a job type on purpose.
+    .default('')
     .transform((value, ctx) => {
       const names = value
         .split(',')
@@ -44,7 +62,12 @@ const schema = z.object({
 export type WorkerConfig = Readonly<z.infer<typeof schema>>;
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): WorkerConfig {
-  const parsed = schema.safeParse(env);
+  const parsed = schema
+    .refine((c) => c.NOTIFY_CHANNEL !== 'webhook' || c.NOTIFY_WEBHOOK_URL !== undefined, {
+      path: ['NOTIFY_WEBHOOK_URL'],
+      message: 'required when NOTIFY_CHANNEL=webhook',
+    })
+    .safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
     throw new Error(`Invalid configuration:\n${lines}`);

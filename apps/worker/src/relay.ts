@@ -30,6 +30,12 @@ export interface OutboxRelayOptions {
   listenConnectionString?: string;
   pollMs: number;
   batchSize?: number;
+  /**
+   * After a NOTIFY, wait this long before taking the batch, so the commits of concurrent
+   * submissions travel in one batch (one transaction, one `addBulk`) instead of one each.
+   * Adds at most this much latency. Default 0 (take the batch at once).
+   */
+  coalesceMs?: number;
   /** Upper bound for one batch's Redis work; past it the batch counts as failed. */
   addTimeoutMs?: number;
   /** Cap of the exponential backoff while Redis (or the database) is failing. */
@@ -128,6 +134,7 @@ export function toBulkJobs(rows: readonly PendingOutboxRow[]): {
 export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
   const { db, connection, log } = options;
   const batchSize = options.batchSize ?? 100;
+  const coalesceMs = options.coalesceMs ?? 0;
   const addTimeoutMs = options.addTimeoutMs ?? 5_000;
   const maxBackoffMs = options.maxBackoffMs ?? 30_000;
   const queues: ProducerQueues = createQueues(connection, log);
@@ -199,18 +206,25 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     }
   }
 
+  /** Sleeps `ms`; with `wakeOnNotify`, a NOTIFY (also one already received) ends it after `coalesceMs`. */
   function sleepUntilWoken(ms: number, wakeOnNotify: boolean): Promise<void> {
     if (!running) return Promise.resolve();
-    if (wakeOnNotify && notified) return Promise.resolve();
+    if (wakeOnNotify && notified && coalesceMs === 0) return Promise.resolve();
     return new Promise((resolve) => {
-      const timer = setTimeout(done, ms);
+      let timer = setTimeout(done, wakeOnNotify && notified ? coalesceMs : ms);
+      let woken = wakeOnNotify && notified;
       function done() {
         clearTimeout(timer);
         wakeSleeper = undefined;
         resolve();
       }
       wakeSleeper = () => {
-        if (!running || wakeOnNotify) done();
+        if (!running || (wakeOnNotify && coalesceMs === 0)) return done();
+        if (wakeOnNotify && !woken) {
+          woken = true;
+          clearTimeout(timer);
+          timer = setTimeout(done, coalesceMs);
+        }
       };
     });
   }

@@ -1,4 +1,7 @@
+import { listInvoiceSchedules } from '@samverkan/core';
+import { listMunicipalities, platform, type RootDb } from '@samverkan/db';
 import {
+  JOB_CATALOGUE,
   type JobName,
   type JobPayload,
   jobRetryOptions,
@@ -20,14 +23,60 @@ export interface ScheduleEntry<N extends JobName = JobName> {
 }
 
 /**
- * The platform's periodic jobs, one entry per municipality and job. Empty until case handling
- * adds them, e.g. `{ jobName: 'summary.daily', pattern: '0 6 * * *', payload: { municipalityCode: '1263' } }`.
+ * The periodic jobs every active municipality gets (Europe/Stockholm). Processors skip days that
+ * are not Swedish working days, so weekday crons are enough around public holidays.
  */
-export const SCHEDULES: readonly ScheduleEntry[] = [];
+export const MUNICIPALITY_SCHEDULES: readonly {
+  jobName: JobName;
+  pattern: string;
+  notificationsOnly?: true;
+}[] = [
+  // Beslut i morgon: the morning summary of yesterday's robot decisions and the manual queue.
+  { jobName: 'summary.daily', pattern: '0 6 * * 1-5' },
+  // Today's payment file, before the bank's cut-off.
+  { jobName: 'payments.file', pattern: '30 6 * * 1-5' },
+  // Stickprov and blind reviews of the month that just ended.
+  { jobName: 'sample.draw', pattern: '0 5 1 * *' },
+  // Push Mina ärenden notifications out (only when a channel is configured).
+  { jobName: 'notifications.deliver', pattern: '* * * * *', notificationsOnly: true },
+];
 
-/** `summary.daily_1263`: one scheduler per job and municipality (BullMQ refuses `:` in ids). */
-export const schedulerIdFor = (entry: ScheduleEntry): string =>
-  `${entry.jobName}_${entry.payload.municipalityCode}`;
+/**
+ * The schedule list, read from the registry: the jobs above for each active municipality, and
+ * an invoice run per active agreement (`listInvoiceSchedules`). The list is the truth —
+ * `registerSchedules` removes schedulers that are no longer in it.
+ */
+export async function schedulesFromRegistry(
+  db: RootDb,
+  options: { notifications: boolean; now?: Date },
+): Promise<ScheduleEntry[]> {
+  const municipalities = (await listMunicipalities(platform(db))).filter((m) => m.status === 'active');
+  const entries: ScheduleEntry[] = [];
+  for (const m of municipalities) {
+    for (const s of MUNICIPALITY_SCHEDULES) {
+      if (s.notificationsOnly && !options.notifications) continue;
+      entries.push({
+        jobName: s.jobName,
+        pattern: s.pattern,
+        payload: { municipalityCode: m.municipalityCode },
+      } as ScheduleEntry);
+    }
+  }
+  entries.push(...((await listInvoiceSchedules(db, options.now)) as ScheduleEntry[]));
+  return entries;
+}
+
+/**
+ * `summary.daily_1263`, `invoice.run_1263_<agreementId>`: the job, the municipality and the
+ * business-key fields the entry sets (BullMQ refuses `:` in ids).
+ */
+export function schedulerIdFor(entry: ScheduleEntry): string {
+  const payload = entry.payload as Record<string, unknown>;
+  const keys = JOB_CATALOGUE[entry.jobName].keyFields as readonly string[];
+  const parts = [entry.jobName, String(payload.municipalityCode)];
+  for (const key of keys) if (typeof payload[key] === 'string') parts.push(payload[key] as string);
+  return parts.join('_');
+}
 
 export interface RegisterSchedulesOptions {
   connection: QueueConnection;

@@ -43,6 +43,11 @@ export interface CreateWorkersOptions {
   retention?: Readonly<{ completed: KeepJobs; failed: KeepJobs }>;
   /** How long a disabled job is parked before it is offered again. Default 10 minutes. */
   parkDelayMs?: number;
+  /**
+   * Job lock (BullMQ lockDuration), renewed while the job runs; a crashed worker's job is
+   * offered again once it lapses (the stalled check runs as often). Default BullMQ's 30 s.
+   */
+  lockMs?: number;
   /** Queues to consume (default: all). */
   queues?: readonly QueueName[];
 }
@@ -152,6 +157,7 @@ export function createWorkers(options: CreateWorkersOptions): Workers {
       concurrency: options.concurrency[queue],
       removeOnComplete: retention.completed,
       removeOnFail: retention.failed,
+      ...(options.lockMs ? { lockDuration: options.lockMs, stalledInterval: options.lockMs } : {}),
     });
     worker.on('error', (error) => deps.log.warn({ err: error, queue }, 'worker connection error'));
     workers.set(queue, worker);

@@ -26,12 +26,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function relay(options: { batchSize?: number; pollMs?: number; listen?: boolean } = {}): OutboxRelay {
+function relay(
+  options: { batchSize?: number; pollMs?: number; listen?: boolean; coalesceMs?: number } = {},
+): OutboxRelay {
   const r = createOutboxRelay({
     db: env.db,
     connection: env.producer,
     pollMs: options.pollMs ?? 5_000,
     batchSize: options.batchSize ?? 100,
+    ...(options.coalesceMs === undefined ? {} : { coalesceMs: options.coalesceMs }),
     ...(options.listen ? { listenConnectionString: env.database.appUrl } : {}),
     log: silentLog,
   });
@@ -82,6 +85,39 @@ describe('outbox relay', () => {
     ).toBe(1);
     const [row] = (await outboxRows(env.db)).filter((x) => x.jobId === message.jobId);
     expect(row).toMatchObject({ sent: true, attempts: 0, lastError: null });
+  });
+
+  it('after a NOTIFY waits coalesceMs, so rows committed meanwhile travel in one batch', async () => {
+    const r = relay({ pollMs: 60_000, listen: true, coalesceMs: 500 });
+    await r.start();
+    await sleep(200); // the start-up batch (nothing pending) is done; the relay sleeps
+    // Three submissions, each in its own transaction, within the window.
+    const messages = [notify(), notify(), notify()];
+    for (const m of messages) {
+      await writeOutbox(env.db, [m]);
+      await sleep(50);
+    }
+    await waitFor(
+      async () =>
+        (await env.queue('default').getJobs(['waiting', 'completed', 'active'])).length >= 3
+          ? true
+          : undefined,
+      { what: 'the three jobs' },
+    );
+    await waitFor(async () => ((await pendingCount()) === 0 ? true : undefined), {
+      what: 'rows marked sent',
+    });
+    const sent = await platform(env.db)
+      .selectFrom('outbox')
+      .select(['jobId', 'sentAt'])
+      .where(
+        'jobId',
+        'in',
+        messages.map((m) => m.jobId),
+      )
+      .execute();
+    // One batch marks its rows with one timestamp.
+    expect(new Set(sent.map((x) => x.sentAt?.toISOString())).size).toBe(1);
   });
 
   it('never produces a job for a rolled-back transaction', async () => {

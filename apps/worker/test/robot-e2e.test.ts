@@ -1,3 +1,6 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { type Ctx, submitApplication } from '@samverkan/core';
 import { tenant, withAdminClient } from '@samverkan/db';
 import {
@@ -138,4 +141,67 @@ describe('robot end to end through the outbox, Redis and the worker', () => {
       await running.shutdown();
     }
   });
+
+  it('survives a worker killed mid-job (SIGKILL): another worker takes the stalled job, one decision and one payment', async () => {
+    // Every register answer takes 1.5 s, so the job is surely in flight when the process dies.
+    const slowRegisters = await startRegisterSimulator({ port: 0, latencyMs: 1500 });
+    const spawnWorker = () =>
+      spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+        cwd: fileURLToPath(new URL('..', import.meta.url)),
+        env: {
+          ...process.env,
+          DATABASE_URL: env.database.appUrl,
+          REDIS_URL,
+          QUEUE_PREFIX: env.prefix,
+          REGISTER_URL: slowRegisters.url,
+          RELAY_POLL_MS: '100',
+          // A dead worker's lock lapses after 2 s and the survivor looks for stalled jobs as often.
+          WORKER_LOCK_MS: '2000',
+          LOG_LEVEL: 'silent',
+        },
+        stdio: 'ignore',
+      });
+    const fastRegisters = simulator;
+    simulator = slowRegisters;
+    const id = await citizenSubmits('612').finally(() => {
+      simulator = fastRegisters;
+    });
+    const first = spawnWorker();
+    let second: ReturnType<typeof spawnWorker> | undefined;
+    try {
+      await waitFor(async () => ((await env.queue('robot').getActiveCount()) > 0 ? true : undefined), {
+        timeoutMs: 20_000,
+        what: 'the robot job to start',
+      });
+      await sleep(300);
+      first.kill('SIGKILL');
+      await once(first, 'exit');
+      expect(await decisionsFor(id)).toBe(0);
+
+      second = spawnWorker();
+      await waitFor(async () => ((await decisionsFor(id)) === 1 ? true : undefined), {
+        timeoutMs: 30_000,
+        what: 'the decision after the crash',
+      });
+      await sleep(1000);
+      expect(await decisionsFor(id)).toBe(1);
+      const t = tenant(env.db, 'kommun_1287');
+      expect(
+        await t.selectFrom('payments').selectAll().where('applicationId', '=', id).execute(),
+      ).toHaveLength(1);
+      const app = await t
+        .selectFrom('applications')
+        .select(['status', 'processing'])
+        .where('applicationId', '=', id)
+        .executeTakeFirstOrThrow();
+      expect(app).toEqual({ status: 'completed', processing: 'decided' });
+    } finally {
+      first.kill('SIGKILL');
+      if (second) {
+        second.kill('SIGTERM');
+        await once(second, 'exit');
+      }
+      await slowRegisters.close();
+    }
+  }, 60_000);
 });

@@ -736,6 +736,526 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/municipalities/{kommunkod}/billing/terms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** The billing terms of the agreement in force */
+        get: operations["getBillingTerms"];
+        /** Replace the agreement's billing terms (host finance); issued invoices keep their own copy */
+        put: operations["setBillingTerms"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/billing/profile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** The municipality's invoicing details (organisation number, address, Bankgiro) */
+        get: operations["getBillingProfile"];
+        /** Set invoicing details; fields left out are kept, null clears */
+        put: operations["setBillingProfile"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/billing/variable-costs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** Variable costs registered for the municipality */
+        get: operations["listVariableCosts"];
+        put?: never;
+        /** Register a cost the host paid for the municipality (re-invoiced at cost price) */
+        post: operations["createVariableCost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/billing/invoice-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Run the invoice for a period — creates or refreshes the draft; an issued invoice is returned as is */
+        post: operations["runInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/billing/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** Invoices and credit notes to the municipality */
+        get: operations["listInvoices"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/billing/invoices/{invoiceId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        /** One invoice or credit note with lines and specification */
+        get: operations["getInvoice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/billing/invoices/{invoiceId}/issue": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Issue a reviewed draft — assigns the next number of the issuer's gap-free series and freezes it */
+        post: operations["issueInvoice"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/billing/invoices/{invoiceId}/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Draft a credit note (381) against an issued invoice — whole, or the given lines */
+        post: operations["createCreditNote"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/billing/invoices/{invoiceId}/invoice.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        /** The issued invoice or credit note as a Swedish PDF with specification */
+        get: operations["getInvoicePdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/billing/invoices/{invoiceId}/invoice.xml": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        /** The issued invoice or credit note as Peppol BIS Billing 3.0 UBL */
+        get: operations["getInvoiceUbl"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/billing/cost-follow-up": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** What the agreement costs this year per enrolled person and per decision, against before */
+        get: operations["getCostFollowUp"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /**
+         * The municipality's statistics by month, from its own schema only
+         * @description Monthly series with stable keys (for charts), breakdowns by delegation rule, employer and
+         *     manual-handling reason, yearly figures with Kolada-style key figures, and the open manual
+         *     queue now. Months are the months the application and assistance relate to.
+         */
+        get: operations["getStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/statistics.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** The same statistics as CSV (semicolon, decimal comma, UTF-8 with BOM; one row per month) */
+        get: operations["getStatisticsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Side by side for every municipality the caller may read statistics for, with totals and the caller's own workload
+         * @description Each municipality is computed from its own schema and merged in the application. Totals sum
+         *     the additive series and recompute ratios; medians and percentiles have no total. Naming a
+         *     municipality the caller does not serve is refused (403), never silently narrowed.
+         */
+        get: operations["getHostStatistics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/statistics.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The side-by-side view as CSV (one row per municipality and month, then the totals) */
+        get: operations["getHostStatisticsCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/population": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** Folkmängd per year as the municipality has recorded it (for key figures) */
+        get: operations["listPopulation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/population/{year}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                year: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /** Set or correct the folkmängd of a year (the municipality's own staff; audited) */
+        put: operations["setPopulation"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/decisions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** The municipality's decisions, filtered by decider, outcome, delegation and period (audited) */
+        get: operations["listDecisions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Everything in the municipality's schema as the tenant export (NDJSON; own staff only; audited)
+         * @description The same file `pnpm cli tenant export` writes and `tenant import` restores: a header line,
+         *     one line per row of every table in foreign-key order, and a trailer with row counts, all
+         *     from one consistent snapshot. Holds personal data.
+         */
+        get: operations["exportMunicipalityData"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/reporting/socialstyrelsen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** Person-month rows for Socialstyrelsen's register for the month the assistance relates to (audited) */
+        get: operations["getSocialstyrelsenReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/reporting/socialstyrelsen.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** The same rows as CSV (header = variable keys; booleans 1/0) */
+        get: operations["getSocialstyrelsenReportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/support-obstacles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record a person's försörjningshinder from a date on (not retroactively; audited) */
+        post: operations["recordSelfSupportObstacle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/assistance-exits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Record an exit (avslut) and its reason for a month (one per person and month; audited) */
+        post: operations["recordAssistanceExit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/retention/policy": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** The disposal policy in force (the statutory default until the municipality sets its own) */
+        get: operations["getRetentionPolicy"];
+        /** Set the disposal policy (never shorter than five years; own staff only; audited) */
+        put: operations["setRetentionPolicy"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/municipalities/{kommunkod}/retention/disposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        /** The disposal log (counts and case numbers, no personal data) */
+        get: operations["listDisposalRuns"];
+        put?: never;
+        /** Dry run (any date) or carry out (today) the disposal of case records past the retention period */
+        post: operations["runDisposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/municipalities/{kommunkod}/sample-draws": {
         parameters: {
             query?: never;
@@ -1314,6 +1834,335 @@ export interface components {
             givenName?: string | null;
             familyName?: string | null;
         };
+        /** @enum {string} */
+        VariableCostCategory: "training" | "travel" | "per_diem" | "material" | "bus_passes" | "fuel" | "other";
+        BillingTerms: {
+            /** @enum {string} */
+            invoicePeriod: "monthly" | "quarterly";
+            /** @enum {string} */
+            priceModel?: "fixed_yearly" | "per_enrolled_person" | "per_decided_application";
+            /** @description Fixed yearly self-cost incl. on-cost (öre) */
+            fixedYearlyOre?: number;
+            fullTimePosts?: number;
+            onCostPercent?: number;
+            indexation?: {
+                /**
+                 * Format: date
+                 * @description First of a month
+                 */
+                from: string;
+                percent: number;
+            }[];
+            perEnrolledPersonYearOre?: number;
+            perDecidedApplicationOre?: number;
+            costBeforeAgreementPerEnrolledOre?: number;
+            /** @constant */
+            variableCostsAtCostPrice?: true;
+            /** @enum {string} */
+            assistancePayout: "tenant_account" | "host_reinvoiced";
+            /** @enum {string} */
+            vatCategory?: "O" | "E" | "S";
+            /** @enum {integer} */
+            vatRatePercent?: 6 | 12 | 25;
+            vatExemptionReason?: string;
+            buyerReference: string;
+            paymentTermsDays?: number;
+        };
+        BillingTermsView: {
+            agreementId: string;
+            hostCode: string;
+            tenantCode: string;
+            /** Format: date */
+            validFrom: string;
+            /** Format: date */
+            validTo: string | null;
+            terms: components["schemas"]["BillingTerms"] | null;
+            problem: string | null;
+        };
+        BillingProfile: {
+            municipalityCode: string;
+            name: string;
+            organisationNumber: string | null;
+            street: string | null;
+            postalZone: string | null;
+            city: string | null;
+            bankgiro: string | null;
+            contactEmail: string | null;
+        };
+        VariableCost: {
+            variableCostId: string;
+            agreementId: string;
+            /** Format: date */
+            date: string;
+            category: components["schemas"]["VariableCostCategory"];
+            amountOre: number;
+            note: string | null;
+            receiptReference: string | null;
+            registeredBy: string;
+            /** Format: date-time */
+            registeredAt: string;
+            /** @description Set when the invoice carrying the cost is issued */
+            invoiceId: string | null;
+        };
+        InvoiceLine: {
+            id: string;
+            /** @enum {string} */
+            category: "fixed" | "price_model" | "variable" | "assistance" | "correction";
+            description: string;
+            quantity: string;
+            unitCode: string;
+            unitPriceOre: number;
+            lineTotalOre: number;
+            period?: {
+                /** Format: date */
+                start: string;
+                /** Format: date */
+                end: string;
+            };
+        };
+        Invoice: {
+            invoiceId: string;
+            /** @enum {string} */
+            kind: "invoice" | "credit_note";
+            /** @enum {string} */
+            status: "draft" | "issued" | "credited";
+            /** @description Assigned at issue: YYYY-NNNNNN of the issuer's series */
+            number: string | null;
+            agreementId: string;
+            issuerCode: string;
+            buyerCode: string;
+            period: string;
+            /** Format: date */
+            periodStart: string;
+            /** Format: date */
+            periodEnd: string;
+            /** Format: date */
+            issueDate: string | null;
+            /** Format: date */
+            dueDate: string | null;
+            totalOre: number;
+            creditedInvoiceId: string | null;
+            creditReason: string | null;
+            lines: components["schemas"]["InvoiceLine"][];
+            specification: {
+                heading: string;
+                rows: {
+                    label: string;
+                    amountOre: number;
+                }[];
+            }[];
+            /** Format: date-time */
+            createdAt: string;
+            /** Format: date-time */
+            issuedAt: string | null;
+        };
+        InvoiceRunResult: {
+            /** @enum {string} */
+            outcome: "created" | "refreshed" | "unchanged";
+            invoice: components["schemas"]["Invoice"];
+        };
+        CostFollowUp: {
+            year: number;
+            /** Format: date */
+            until: string;
+            agreementId: string;
+            monthsInvoiced: number;
+            /** @description Fixed part or price model, net of credit notes */
+            feeOre: number;
+            variableCostsOre: number;
+            /** @description Fee + variable costs */
+            agreementCostOre: number;
+            /** @description The tenant's own assistance paid by the host (not a cost of the agreement) */
+            reinvoicedAssistanceOre: number;
+            enrolledPersons: number;
+            decisions: number;
+            costPerEnrolledOre: number | null;
+            /** @description Cost so far scaled to twelve invoiced months */
+            annualisedPerEnrolledOre: number | null;
+            costPerDecisionOre: number | null;
+            agreedPricePerEnrolledYearOre: number | null;
+            beforeAgreementPerEnrolledOre: number | null;
+            differencePerEnrolledOre: number | null;
+        };
+        StatisticsSeries: {
+            key: string;
+            label: string;
+            /** @enum {string} */
+            unit: "count" | "ore" | "share" | "hours";
+            values: (number | null)[];
+        };
+        StatisticsYear: {
+            year: number;
+            population: number | null;
+            householdsWithAssistance: number;
+            personsWithAssistance: number;
+            /** @description Households with assistance in 10 or more months of the year */
+            longTermHouseholds: number;
+            paidOre: number;
+            keyFigures: {
+                /** @description Kolada N31807 */
+                residentsWithAssistancePercent: number | null;
+                longTermHouseholdsPercent: number | null;
+                paidOrePerResident: number | null;
+            };
+        };
+        TenantStatistics: {
+            kommunkod: string;
+            municipalityName: string;
+            from: string;
+            to: string;
+            months: string[];
+            series: components["schemas"]["StatisticsSeries"][];
+            decisionsByDelegation: {
+                reference: string;
+                /** @enum {string} */
+                decidedByKind: "robot" | "person";
+                values: number[];
+            }[];
+            decisionsByEmployer: {
+                employerCode: string;
+                values: number[];
+            }[];
+            manualByReason: {
+                code: string;
+                values: number[];
+            }[];
+            years: components["schemas"]["StatisticsYear"][];
+            manualQueueNow: {
+                open: number;
+                overdue: number;
+                byReason: {
+                    code: string;
+                    count: number;
+                }[];
+            };
+        };
+        HostStatistics: {
+            from: string;
+            to: string;
+            months: string[];
+            municipalities: components["schemas"]["TenantStatistics"][];
+            totals: {
+                series: components["schemas"]["StatisticsSeries"][];
+                years: {
+                    year: number;
+                    householdsWithAssistance: number;
+                    personsWithAssistance: number;
+                    paidOre: number;
+                }[];
+            };
+            workload: {
+                employerCode: string;
+                perMunicipality: {
+                    kommunkod: string;
+                    decisionsByOwnStaff: number[];
+                    robotDecisions: number[];
+                    manualQueueOpen: number;
+                }[];
+                totals: {
+                    decisionsByOwnStaff: number[];
+                    robotDecisions: number[];
+                    manualQueueOpen: number;
+                };
+            };
+        };
+        PopulationYear: {
+            year: number;
+            residents: number;
+            source: string | null;
+            setBy: string;
+            /** Format: date-time */
+            setAt: string;
+        };
+        DecisionListItem: {
+            /** Format: uuid */
+            decisionId: string;
+            /** Format: uuid */
+            applicationId: string;
+            caseNumber: string;
+            /** @enum {string} */
+            channel: "digital" | "paper";
+            month: string;
+            /** @enum {string} */
+            outcome: "approved" | "partially_approved" | "rejected";
+            amountOre: number;
+            /** @enum {string} */
+            decidedByKind: "robot" | "person";
+            decidedBy: string;
+            decidedByName: string;
+            decidedByEmployer: string | null;
+            /** Format: uuid */
+            delegationRuleId: string;
+            delegationReference: string;
+            agreementId: string | null;
+            /** Format: date-time */
+            decidedAt: string;
+        };
+        SocialstyrelsenRow: {
+            kommunkod: string;
+            period: string;
+            caseNumber: string;
+            /** @enum {string} */
+            personRole: "applicant" | "partner" | "child";
+            personnummer: string | null;
+            birthDate: string;
+            coordinationNumber: boolean;
+            /** @enum {string} */
+            householdType: "single" | "single_with_children" | "couple" | "couple_with_children";
+            householdSize: number;
+            childrenCount: number;
+            /** @enum {string} */
+            decisionOutcome: "approved" | "partially_approved";
+            decidedAmountOre: number;
+            paidAmountOre: number;
+            paymentDate: string | null;
+            /** @enum {string} */
+            decidedByKind: "robot" | "person";
+            obstacle: string | null;
+            /** @enum {string|null} */
+            obstacleSource: "recorded" | "labour_assessment" | null;
+            labourMeasure: boolean | null;
+            labourTrack: string | null;
+            exitReason: string | null;
+        };
+        RetentionPolicy: {
+            retentionYears: number;
+            keepBirthDays: number[];
+            isDefault: boolean;
+        };
+        DisposalReport: {
+            kommunkod: string;
+            /** Format: date */
+            asOf: string;
+            dryRun: boolean;
+            policy: components["schemas"]["RetentionPolicy"];
+            eligiblePersons: number;
+            keptPersons: number;
+            disposedPersons: number;
+            overduePersons: number;
+            caseNumbers: string[];
+            tableCounts: {
+                [key: string]: number;
+            } | null;
+            runId: string | null;
+        };
+        DisposalRun: {
+            /** Format: uuid */
+            runId: string;
+            /** Format: date */
+            asOf: string;
+            retentionYears: number;
+            keepBirthDays: number[];
+            personsDisposed: number;
+            personsKept: number;
+            caseNumbers: string[];
+            tableCounts: {
+                [key: string]: number;
+            };
+            executedBy: string;
+            /** Format: date-time */
+            executedAt: string;
+        };
         SampleDraw: {
             month: string;
             /** @description Approvals decided in the month (the document-check population) */
@@ -1423,6 +2272,15 @@ export interface components {
         /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
         Kommunkod: string;
         ApplicationId: string;
+        InvoiceId: string;
+        /** @description First month (YYYY-MM) */
+        StatisticsFrom: string;
+        /** @description Last month (YYYY-MM), at most 120 months after `from` */
+        StatisticsTo: string;
+        OptionalFromMonth: string;
+        OptionalToMonth: string;
+        /** @description The month the assistance relates to (YYYY-MM) */
+        ReportMonth: string;
         SampleCheckId: string;
     };
     requestBodies: never;
@@ -2623,6 +3481,895 @@ export interface operations {
                 };
                 content: {
                     "application/xml": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getBillingTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Terms (null with a problem text when they are incomplete) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingTermsView"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    setBillingTerms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingTerms"];
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingTermsView"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getBillingProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Profile */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingProfile"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    setBillingProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description Ten digits, Luhn-checked; a hyphen is accepted (212000-1199) */
+                    organisationNumber?: string;
+                    street?: string | null;
+                    postalZone?: string | null;
+                    city?: string | null;
+                    bankgiro?: string | null;
+                    /** Format: email */
+                    contactEmail?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingProfile"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listVariableCosts: {
+        parameters: {
+            query?: {
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Costs */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["VariableCost"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createVariableCost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date */
+                    date: string;
+                    category: components["schemas"]["VariableCostCategory"];
+                    amountOre: number;
+                    note?: string;
+                    receiptReference?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Registered */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VariableCost"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    runInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /** @description YYYY-MM (monthly agreements) or YYYY-Qn (quarterly); default the previous period */
+                    period?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The period's invoice (created, refreshed or unchanged) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceRunResult"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listInvoices: {
+        parameters: {
+            query?: {
+                year?: number;
+                status?: "draft" | "issued" | "credited";
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invoices */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Invoice"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Invoice */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    issueInvoice: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Issued */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    createCreditNote: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                    lines?: {
+                        description: string;
+                        amountOre: number;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Draft credit note */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getInvoicePdf: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description PDF */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getInvoiceUbl: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                invoiceId: components["parameters"]["InvoiceId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description UBL 2.1 Invoice or CreditNote */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getCostFollowUp: {
+        parameters: {
+            query: {
+                year: number;
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cost follow-up */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CostFollowUp"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getStatistics: {
+        parameters: {
+            query: {
+                /** @description First month (YYYY-MM) */
+                from: components["parameters"]["StatisticsFrom"];
+                /** @description Last month (YYYY-MM), at most 120 months after `from` */
+                to: components["parameters"]["StatisticsTo"];
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Statistics */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantStatistics"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getStatisticsCsv: {
+        parameters: {
+            query: {
+                /** @description First month (YYYY-MM) */
+                from: components["parameters"]["StatisticsFrom"];
+                /** @description Last month (YYYY-MM), at most 120 months after `from` */
+                to: components["parameters"]["StatisticsTo"];
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getHostStatistics: {
+        parameters: {
+            query: {
+                /** @description First month (YYYY-MM) */
+                from: components["parameters"]["StatisticsFrom"];
+                /** @description Last month (YYYY-MM), at most 120 months after `from` */
+                to: components["parameters"]["StatisticsTo"];
+                kommunkod?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Statistics per municipality and in total */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HostStatistics"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getHostStatisticsCsv: {
+        parameters: {
+            query: {
+                /** @description First month (YYYY-MM) */
+                from: components["parameters"]["StatisticsFrom"];
+                /** @description Last month (YYYY-MM), at most 120 months after `from` */
+                to: components["parameters"]["StatisticsTo"];
+                kommunkod?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listPopulation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Years */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["PopulationYear"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    setPopulation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+                year: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    residents: number;
+                    source?: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PopulationYear"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listDecisions: {
+        parameters: {
+            query?: {
+                decidedByKind?: "robot" | "person";
+                outcome?: "approved" | "partially_approved" | "rejected";
+                delegationReference?: string;
+                decidedBy?: string;
+                fromMonth?: components["parameters"]["OptionalFromMonth"];
+                toMonth?: components["parameters"]["OptionalToMonth"];
+                decidedFrom?: string;
+                decidedTo?: string;
+                /** @description nextBefore of the previous page */
+                before?: string;
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Decisions, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DecisionListItem"][];
+                        nextBefore: string | null;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    exportMunicipalityData: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description NDJSON */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getSocialstyrelsenReport: {
+        parameters: {
+            query: {
+                /** @description The month the assistance relates to (YYYY-MM) */
+                month: components["parameters"]["ReportMonth"];
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rows and the variable list */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        kommunkod: string;
+                        month: string;
+                        variables: {
+                            key: string;
+                            label: string;
+                        }[];
+                        rows: components["schemas"]["SocialstyrelsenRow"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getSocialstyrelsenReportCsv: {
+        parameters: {
+            query: {
+                /** @description The month the assistance relates to (YYYY-MM) */
+                month: components["parameters"]["ReportMonth"];
+            };
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    recordSelfSupportObstacle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    personnummer: string;
+                    /** Format: date */
+                    validFrom: string;
+                    /** @enum {string} */
+                    obstacle: "unemployed" | "sick_with_certificate" | "sick_without_certificate" | "social_reasons" | "parental_leave" | "insufficient_income" | "other";
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        obstacleId: string;
+                        /** Format: date */
+                        validFrom: string;
+                        obstacle: string;
+                        recordedBy: string;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    recordAssistanceExit: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    personnummer: string;
+                    exitMonth: string;
+                    /** @enum {string} */
+                    reason: "work" | "studies" | "other_income" | "moved" | "other";
+                };
+            };
+        };
+        responses: {
+            /** @description Recorded */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        exitId: string;
+                        exitMonth: string;
+                        reason: string;
+                        recordedBy: string;
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    getRetentionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicy"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    setRetentionPolicy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    retentionYears: number;
+                    keepBirthDays: number[];
+                };
+            };
+        };
+        responses: {
+            /** @description Policy */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetentionPolicy"];
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    listDisposalRuns: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Runs, newest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["DisposalRun"][];
+                    };
+                };
+            };
+            default: components["responses"]["Problem"];
+        };
+    };
+    runDisposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description Four-digit municipality code (Trelleborg 1287, Svedala 1263) */
+                kommunkod: components["parameters"]["Kommunkod"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    dryRun: boolean;
+                    /**
+                     * Format: date
+                     * @description Default today; a real run only today
+                     */
+                    asOf?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The report (and, for a real run, the disposal log entry) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DisposalReport"];
                 };
             };
             default: components["responses"]["Problem"];

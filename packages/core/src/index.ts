@@ -20,6 +20,7 @@ export * from './follow-up/daily-summary.ts';
 export * from './municipalities/municipality-access.ts';
 export * from './norms/guidelines.ts';
 export * from './norms/norms-for-month.ts';
+export * from './notifications/delivery.ts';
 export * from './payments/payment-file.ts';
 export * from './queue/work-queue.ts';
 export * from './robot/register-findings.ts';

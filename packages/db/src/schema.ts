@@ -366,6 +366,13 @@ export interface CompletionRequestsTable {
   answeredAt: Date | null;
 }
 
+export interface DailySummariesTable {
+  summaryDate: DateString;
+  body: Json;
+  createdBy: string;
+  createdAt: Timestamp;
+}
+
 export interface TenantTables extends FollowUpTables {
   delegationRules: DelegationRulesTable;
   guidelineVersions: GuidelineVersionsTable;
@@ -386,6 +393,7 @@ export interface TenantTables extends FollowUpTables {
   sampleChecks: SampleChecksTable;
   sampleDraws: SampleDrawsTable;
   completionRequests: CompletionRequestsTable;
+  dailySummaries: DailySummariesTable;
 }
 
 export type Application = Selectable<ApplicationsTable>;

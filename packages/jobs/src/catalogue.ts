@@ -55,6 +55,15 @@ export const JOB_CATALOGUE = {
     backoffMs: 60_000,
     description: 'Tells the applicant that a decision has been made.',
   }),
+  'notifications.deliver': defineJob({
+    queue: DEFAULT_QUEUE,
+    schema: z.strictObject({ municipalityCode }),
+    keyFields: [],
+    attempts: 3,
+    backoffMs: 30_000,
+    description:
+      "Sends a municipality's undelivered Mina ärenden notifications through the delivery channel (scheduled every minute).",
+  }),
   'summary.daily': defineJob({
     queue: DEFAULT_QUEUE,
     schema: z.strictObject({ municipalityCode, date: isoDate.optional() }),
@@ -80,6 +89,22 @@ export const JOB_CATALOGUE = {
     attempts: 3,
     backoffMs: 300_000,
     description: "Draws the month's stickprov of robot decisions for follow-up.",
+  }),
+  'invoice.run': defineJob({
+    queue: DEFAULT_QUEUE,
+    schema: z.strictObject({
+      municipalityCode,
+      agreementId: rowId,
+      period: z
+        .string()
+        .regex(/^\d{4}-((0[1-9]|1[0-2])|Q[1-4])$/, 'expected YYYY-MM or YYYY-Qn')
+        .optional(),
+    }),
+    keyFields: ['agreementId', 'period'],
+    attempts: 5,
+    backoffMs: 300_000,
+    description:
+      "Creates (or refreshes) the draft self-cost invoice of one agreement for one period; the buyer's code is the municipality. Without `period`, the period before the one the scheduler fired in.",
   }),
 } as const;
 

@@ -361,3 +361,27 @@ describe('validation', () => {
     expect(error.details).toMatchObject({ status: 400, errors: [{ pointer: '/periods/0' }] });
   });
 });
+
+describe('connections', () => {
+  it('keeps the connection alive between calls (no TCP set-up per register call)', async () => {
+    const { createServer } = await import('node:http');
+    let connections = 0;
+    const server = createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/problem+json' });
+      res.end('{"title":"Not found"}');
+    });
+    server.on('connection', () => connections++);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const address = server.address();
+      if (address === null || typeof address === 'string') throw new Error('no TCP address');
+      const client = createHttpRegisterGateway({ baseUrl: `http://127.0.0.1:${address.port}`, retries: 0 });
+      for (let i = 0; i < 50; i++) expect(await client.lookupPerson(pnr(String(100 + i)))).toBeNull();
+      // 50 calls over one or two connections (the pool may open a second before the first is handed back).
+      expect(connections).toBeLessThanOrEqual(2);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+});

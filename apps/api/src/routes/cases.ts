@@ -10,10 +10,11 @@ import {
   listWorkQueue,
   requestCompletion,
   signProposals,
+  storedDailySummary,
   withdrawApplication,
 } from '@samverkan/core';
 import type { RootDb } from '@samverkan/db';
-import { DomainError } from '@samverkan/domain';
+import { DomainError, previousWorkingDay, stockholmDate } from '@samverkan/domain';
 import { route, tenantCtx } from '../routing.ts';
 import { decisionBody, letterPdf, linesBody } from './applications.ts';
 
@@ -182,7 +183,10 @@ export function caseRoutes(deps: { db: RootDb; now: () => Date }) {
     getDailySummary: route('getDailySummary', {
       guard: { action: 'cases.read' },
       handler: async ({ query }, rc) => {
-        const s = await dailySummary(tenantCtx(rc), query.date);
+        const ctx = tenantCtx(rc);
+        // The summary as the morning job stored it, when it has run; otherwise computed now.
+        const reviewedDay = previousWorkingDay(query.date ?? stockholmDate(ctx.now()));
+        const s = (await storedDailySummary(ctx, reviewedDay)) ?? (await dailySummary(ctx, query.date));
         return { ...s, robotDecisions: { ...s.robotDecisions } };
       },
     }),

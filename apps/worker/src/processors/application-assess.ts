@@ -1,9 +1,28 @@
-import { robotGaveUp, runRobot } from '@samverkan/core';
+import { RobotCache, robotGaveUp, runRobot } from '@samverkan/core';
+import type { RootDb } from '@samverkan/db';
 import type { FinalFailureHook, Processor } from './types.ts';
+
+/**
+ * One reference-data cache per database handle, i.e. per running worker (tests boot several in
+ * one process). It checks its entries against stamps read with every case: see RobotCache.
+ */
+const caches = new WeakMap<RootDb, RobotCache>();
+function cacheFor(db: RootDb): RobotCache {
+  let cache = caches.get(db);
+  if (!cache) {
+    cache = new RobotCache();
+    caches.set(db, cache);
+  }
+  return cache;
+}
 
 /** The robot: register checks, calculation, assessment, then decide / propose / manual (core). */
 export const applicationAssess: Processor<'application.assess'> = (payload, job) =>
-  runRobot({ db: job.db, registers: job.registers, log: job.log, now: job.now }, payload, job.jobId);
+  runRobot(
+    { db: job.db, registers: job.registers, log: job.log, now: job.now, cache: cacheFor(job.db) },
+    payload,
+    job.jobId,
+  );
 
 /** Retries exhausted (e.g. SSBTEK down all morning): the case goes to a caseworker, never lost. */
 export const applicationAssessGaveUp: FinalFailureHook<'application.assess'> = async (

@@ -1,5 +1,10 @@
+import type { NotificationChannel } from '@samverkan/core';
 import { applicationAssess, applicationAssessGaveUp } from './application-assess.ts';
+import { invoiceRun } from './invoice-run.ts';
+import { notificationProcessors } from './notifications.ts';
 import { paymentsFile } from './payments-file.ts';
+import { sampleDraw } from './sample-draw.ts';
+import { summaryDaily } from './summary-daily.ts';
 import type { FinalFailureHooks, ProcessorRegistry } from './types.ts';
 
 export type {
@@ -12,14 +17,23 @@ export type {
 
 /**
  * The processors shipped with the worker: one file per job, each a thin adapter to a core
- * use-case. `decision.notify`, `summary.daily` and `sample.draw` have no processor yet (see
- * docs/capabilities/case-handling.md, "Not yet built"); they are disabled by default in config,
- * so such a job is parked, never failed or lost.
+ * use-case. The notification jobs need the configured delivery channel.
  */
-export const defaultProcessors: ProcessorRegistry = {
-  'application.assess': applicationAssess,
-  'payments.file': paymentsFile,
-};
+export function processorsFor(options: {
+  notificationChannel: NotificationChannel | null;
+}): ProcessorRegistry {
+  return {
+    'application.assess': applicationAssess,
+    'payments.file': paymentsFile,
+    'invoice.run': invoiceRun,
+    'summary.daily': summaryDaily,
+    'sample.draw': sampleDraw,
+    ...notificationProcessors(options.notificationChannel),
+  };
+}
+
+/** Every processor, with notifications shown on Mina ärenden only (no push channel). */
+export const defaultProcessors: ProcessorRegistry = processorsFor({ notificationChannel: null });
 
 export const defaultFinalFailureHooks: FinalFailureHooks = {
   'application.assess': applicationAssessGaveUp,

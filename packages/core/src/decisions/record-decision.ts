@@ -9,7 +9,7 @@ import {
 } from '@samverkan/domain';
 import type { ApplicationForm } from '../applications/form.ts';
 import { notify } from '../applications/notifications.ts';
-import { recordAudit } from '../audit/record-audit.ts';
+import { type AuditEvent, recordAudit } from '../audit/record-audit.ts';
 import type { Ctx } from '../context.ts';
 
 export const LEGAL_BASIS = '12 kap. 1 § socialtjänstlagen (2025:400)';
@@ -32,6 +32,24 @@ export interface DecisionInput {
   normVersion?: string | null;
   guidelinesVersionId?: string | null;
   paymentDay: number;
+  /** The caller's own audit entries for this step, written with the decision's (one insert). */
+  auditWith?: AuditEvent[];
+  /**
+   * The application as the caller read it after locking its row in this same transaction (the
+   * robot's claim); without it the row is read and locked here.
+   */
+  locked?: LockedApplication;
+}
+
+export interface LockedApplication {
+  applicationId: string;
+  caseNumber: string;
+  month: string;
+  form: unknown;
+  personId: string;
+  personnummer: string;
+  givenName: string;
+  familyName: string;
 }
 
 const isUniqueViolation = (e: unknown) =>
@@ -50,23 +68,24 @@ function maskAccount(account: ApplicationForm['payoutAccount']): string {
  */
 export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput) {
   const t = tenant(trx, ctx.tenant.schema);
-  const app = await t
-    .selectFrom('applications')
-    .innerJoin('citizens', 'citizens.personId', 'applications.personId')
-    .select([
-      'applications.applicationId',
-      'applications.caseNumber',
-      'applications.month',
-      'applications.form',
-      'applications.personId',
-      'applications.status',
-      'citizens.personnummer',
-      'citizens.givenName',
-      'citizens.familyName',
-    ])
-    .where('applications.applicationId', '=', input.applicationId)
-    .forUpdate()
-    .executeTakeFirst();
+  const app: LockedApplication | undefined =
+    input.locked ??
+    (await t
+      .selectFrom('applications')
+      .innerJoin('citizens', 'citizens.personId', 'applications.personId')
+      .select([
+        'applications.applicationId',
+        'applications.caseNumber',
+        'applications.month',
+        'applications.form',
+        'applications.personId',
+        'citizens.personnummer',
+        'citizens.givenName',
+        'citizens.familyName',
+      ])
+      .where('applications.applicationId', '=', input.applicationId)
+      .forUpdate()
+      .executeTakeFirst());
   if (!app) throw new DomainError('application_not_found', 'Ansökan finns inte.');
   const form = app.form as unknown as ApplicationForm;
   const now = ctx.now();
@@ -219,14 +238,17 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
   });
   await recordAudit(
     ctx,
-    {
-      action: 'decision.record',
-      objectType: 'decision',
-      objectId: decision.decisionId,
-      personId: app.personId,
-      delegationRuleId: input.delegation.ruleId,
-      detail: { applicationId: app.applicationId, outcome: input.outcome, amountOre: input.amountOre },
-    },
+    [
+      ...(input.auditWith ?? []),
+      {
+        action: 'decision.record',
+        objectType: 'decision',
+        objectId: decision.decisionId,
+        personId: app.personId,
+        delegationRuleId: input.delegation.ruleId,
+        detail: { applicationId: app.applicationId, outcome: input.outcome, amountOre: input.amountOre },
+      },
+    ],
     trx,
   );
   return { decisionId: decision.decisionId, paymentDate: input.amountOre > 0 ? paymentDate : null };

@@ -1,5 +1,6 @@
 import { tenant } from '@samverkan/db';
 import {
+  actorId,
   addDays,
   previousWorkingDay,
   stockholmDate,
@@ -62,6 +63,31 @@ export async function dailySummary(ctx: Ctx, date?: string) {
     openProposals: Number(proposals.n),
     window: { from, to: stockholmEndOfDay(day) },
   };
+}
+
+/**
+ * The morning job: computes the summary and keeps it, once per reviewed day, so the review works
+ * from the list as it was sent. A second run returns the stored one unchanged.
+ */
+export async function storeDailySummary(ctx: Ctx, date?: string) {
+  const summary = await dailySummary(ctx, date);
+  const t = tenant(ctx.db, ctx.tenant.schema);
+  await t
+    .insertInto('dailySummaries')
+    .values({ summaryDate: summary.date, body: JSON.stringify(summary), createdBy: actorId(ctx.actor) })
+    .onConflict((oc) => oc.column('summaryDate').doNothing())
+    .execute();
+  return storedDailySummary(ctx, summary.date);
+}
+
+/** The stored morning summary for a reviewed day, if the job has run. */
+export async function storedDailySummary(ctx: Ctx, reviewedDay: string) {
+  const row = await tenant(ctx.db, ctx.tenant.schema)
+    .selectFrom('dailySummaries')
+    .select(['body'])
+    .where('summaryDate', '=', reviewedDay)
+    .executeTakeFirst();
+  return row ? (row.body as unknown as Awaited<ReturnType<typeof dailySummary>>) : undefined;
 }
 
 /** Anmälan av delegationsbeslut: every decision taken under delegation in a period. */
