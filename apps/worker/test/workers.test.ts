@@ -41,9 +41,11 @@ async function addNotify(attempts: number) {
   return { payload, jobId };
 }
 
+// Read the job again once it is failed: a job object fetched while it was still active holds
+// the fields of that moment (attemptsMade, failedReason).
 const isFailed = (jobId: string) => async () => {
   const job = await env.queue('default').getJob(jobId);
-  return job && (await job.isFailed()) ? job : undefined;
+  return job && (await job.isFailed()) ? env.queue('default').getJob(jobId) : undefined;
 };
 
 describe('workers', () => {
