@@ -196,6 +196,22 @@ describe('stickprov and blind re-assessment', () => {
       headers: t.auth(CASEWORKER),
     });
     expect(peek.statusCode).toBe(403);
+    // …nor do the lists that show decisions show this one to them.
+    const decisions = await t.app.inject({
+      url: '/v1/municipalities/1287/decisions?fromMonth=2026-12&toMonth=2026-12&limit=500',
+      headers: t.auth(CASEWORKER),
+    });
+    expect(decisions.statusCode, decisions.body).toBe(200);
+    const listed = decisions.json().items.map((d: { applicationId: string }) => d.applicationId);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed).not.toContain(item.applicationId);
+    const delegated = await t.app.inject({
+      url: '/v1/municipalities/1287/delegated-decisions?from=2026-11-01&to=2026-11-30',
+      headers: t.auth(CASEWORKER),
+    });
+    expect(delegated.statusCode, delegated.body).toBe(200);
+    expect(JSON.stringify(delegated.json())).not.toContain(item.caseNumber);
+    expect(delegated.json().items.length).toBeGreaterThan(0);
     // …and another caseworker cannot take over the review.
     const other = await t.app.inject({
       method: 'POST',

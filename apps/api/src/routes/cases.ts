@@ -8,6 +8,7 @@ import {
   listDelegatedDecisions,
   listOpenProposals,
   listWorkQueue,
+  ownOpenBlindReviews,
   requestCompletion,
   signProposals,
   storedDailySummary,
@@ -187,7 +188,15 @@ export function caseRoutes(deps: { db: RootDb; now: () => Date }) {
         // The summary as the morning job stored it, when it has run; otherwise computed now.
         const reviewedDay = previousWorkingDay(query.date ?? stockholmDate(ctx.now()));
         const s = (await storedDailySummary(ctx, reviewedDay)) ?? (await dailySummary(ctx, query.date));
-        return { ...s, robotDecisions: { ...s.robotDecisions } };
+        // A caseworker never sees the decision of a case they are blind-reviewing.
+        const blind = (await ownOpenBlindReviews(ctx)).caseNumbers;
+        return {
+          ...s,
+          robotDecisions: {
+            ...s.robotDecisions,
+            items: s.robotDecisions.items.filter((i) => !blind.has(i.caseNumber)),
+          },
+        };
       },
     }),
     createPaymentFile: route('createPaymentFile', {

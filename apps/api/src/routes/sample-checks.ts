@@ -39,12 +39,10 @@ export const sampleCheckRoutes = {
   recordDocumentCheck: route('recordDocumentCheck', {
     guard: { action: 'cases.write' },
     handler: async ({ params, body }, rc) => {
-      const ctx = tenantCtx(rc);
-      await recordDocumentCheck(ctx, params.sampleCheckId, { outcome: body.outcome, note: body.note });
-      const [item] = (await listSampleChecks(ctx, {})).filter(
-        (c) => c.sampleCheckId === params.sampleCheckId,
-      );
-      if (!item) throw new Error('recorded sample check vanished');
+      const item = await recordDocumentCheck(tenantCtx(rc), params.sampleCheckId, {
+        outcome: body.outcome,
+        note: body.note,
+      });
       return { ...item, recordedAt: iso(item.recordedAt) };
     },
   }),

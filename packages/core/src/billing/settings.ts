@@ -224,5 +224,11 @@ export async function listVariableCosts(ctx: Ctx, filter: { from?: string; to?: 
   if (ctx.access.basis === 'agreement') q = q.where('agreementId', '=', ctx.access.agreementId);
   if (filter.from) q = q.where('costDate', '>=', filter.from);
   if (filter.to) q = q.where('costDate', '<=', filter.to);
-  return q.orderBy('costDate').orderBy('registeredAt').limit(1000).execute();
+  // Notes are free text and may name people: the read is audited like any case-level read.
+  const rows = await q.orderBy('costDate').orderBy('registeredAt').limit(1000).execute();
+  await recordAudit(ctx, {
+    action: 'billing.list_variable_costs',
+    detail: { ...filter, count: rows.length },
+  });
+  return rows;
 }

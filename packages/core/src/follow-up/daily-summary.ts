@@ -8,6 +8,7 @@ import {
   stockholmStartOfDay,
 } from '@samverkan/domain';
 import type { Ctx } from '../context.ts';
+import { ownOpenBlindReviews } from '../sample-checks/sample-checks.ts';
 
 /**
  * The morning summary for one municipality: the robot's decisions on the previous working day
@@ -91,12 +92,15 @@ export async function storedDailySummary(ctx: Ctx, reviewedDay: string) {
 }
 
 /** Anmälan av delegationsbeslut: every decision taken under delegation in a period. */
-export function listDelegatedDecisions(ctx: Ctx, from: string, to: string) {
-  return tenant(ctx.db, ctx.tenant.schema)
+export async function listDelegatedDecisions(ctx: Ctx, from: string, to: string) {
+  // A caseworker never sees the decision of a case they are blind-reviewing.
+  const blind = await ownOpenBlindReviews(ctx);
+  const rows = await tenant(ctx.db, ctx.tenant.schema)
     .selectFrom('decisions')
     .innerJoin('applications', 'applications.applicationId', 'decisions.applicationId')
     .select([
       'decisions.decisionId',
+      'decisions.applicationId',
       'applications.caseNumber',
       'decisions.month',
       'decisions.outcome',
@@ -112,4 +116,5 @@ export function listDelegatedDecisions(ctx: Ctx, from: string, to: string) {
     .where('decisions.decidedAt', '<', stockholmStartOfDay(addDays(to, 1)))
     .orderBy('decisions.decidedAt')
     .execute();
+  return rows.filter((r) => !blind.applicationIds.has(r.applicationId));
 }

@@ -330,6 +330,7 @@ export async function listSampleChecks(ctx: Ctx, filter: SampleCheckFilter) {
   if (filter.kind) q = q.where('sampleChecks.kind', '=', filter.kind);
   if (filter.status) q = q.where('sampleChecks.status', '=', filter.status);
   const rows = await q.execute();
+  await recordAudit(ctx, { action: 'sample_checks.list', detail: { ...filter, count: rows.length } });
   return rows.map((r) => ({ ...r, requestedDocuments: r.requestedDocuments as string[] }));
 }
 
@@ -338,7 +339,7 @@ async function findCheck(db: RootDb, ctx: Ctx, sampleCheckId: string) {
     .selectFrom('sampleChecks')
     .innerJoin('applications', 'applications.applicationId', 'sampleChecks.applicationId')
     .selectAll('sampleChecks')
-    .select(['applications.personId', 'applications.caseNumber'])
+    .select(['applications.personId', 'applications.caseNumber', 'applications.month'])
     .where('sampleChecks.sampleCheckId', '=', sampleCheckId)
     .forUpdate()
     .executeTakeFirst();
@@ -370,7 +371,19 @@ export async function recordDocumentCheck(
       })
       .where('sampleCheckId', '=', sampleCheckId)
       .where('status', '=', 'open')
-      .returningAll()
+      .returning([
+        'sampleCheckId',
+        'applicationId',
+        'kind',
+        'drawMonth',
+        'status',
+        'dueDate',
+        'requestedDocuments',
+        'outcome',
+        'assignedTo',
+        'recordedBy',
+        'recordedAt',
+      ])
       .executeTakeFirstOrThrow();
     await t
       .insertInto('caseEvents')
@@ -392,7 +405,12 @@ export async function recordDocumentCheck(
       },
       trx,
     );
-    return updated;
+    return {
+      ...updated,
+      caseNumber: check.caseNumber,
+      month: check.month,
+      requestedDocuments: updated.requestedDocuments as string[],
+    };
   });
 }
 
@@ -559,6 +577,28 @@ export async function recordBlindReview(
       },
     };
   });
+}
+
+/**
+ * The cases the calling caseworker is blind-reviewing right now: lists that show decisions
+ * (decision list, delegated decisions, daily summary) leave them out for that caseworker.
+ */
+export async function ownOpenBlindReviews(
+  ctx: Ctx,
+): Promise<{ applicationIds: ReadonlySet<string>; caseNumbers: ReadonlySet<string> }> {
+  if (ctx.actor.kind !== 'staff') return { applicationIds: new Set(), caseNumbers: new Set() };
+  const rows = await tenant(ctx.db, ctx.tenant.schema)
+    .selectFrom('sampleChecks')
+    .innerJoin('applications', 'applications.applicationId', 'sampleChecks.applicationId')
+    .select(['sampleChecks.applicationId', 'applications.caseNumber'])
+    .where('sampleChecks.kind', '=', 'blind_review')
+    .where('sampleChecks.status', '=', 'open')
+    .where('sampleChecks.assignedTo', '=', ctx.actor.username)
+    .execute();
+  return {
+    applicationIds: new Set(rows.map((r) => r.applicationId)),
+    caseNumbers: new Set(rows.map((r) => r.caseNumber)),
+  };
 }
 
 /**

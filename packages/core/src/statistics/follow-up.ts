@@ -13,6 +13,7 @@ import { DomainError, parsePersonnummer } from '@samverkan/domain';
 import { CompiledQuery } from 'kysely';
 import { recordAudit } from '../audit/record-audit.ts';
 import { type Ctx, stockholmToday } from '../context.ts';
+import { ownOpenBlindReviews } from '../sample-checks/sample-checks.ts';
 import { computeTenantStatistics, type TenantStatistics } from './compute.ts';
 
 const who = (ctx: Ctx) => (ctx.actor.kind === 'staff' ? ctx.actor.username : ctx.actor.kind);
@@ -127,6 +128,9 @@ export async function listDecisions(ctx: Ctx, f: DecisionFilter) {
       ]),
     );
   }
+  // A caseworker never sees the decision of a case they are blind-reviewing.
+  const blind = [...(await ownOpenBlindReviews(ctx)).applicationIds];
+  if (blind.length > 0) q = q.where('decisions.applicationId', 'not in', blind);
   const items = await q
     .orderBy('decisions.decidedAt', 'desc')
     .orderBy('decisions.decisionId', 'desc')

@@ -56,6 +56,8 @@ export const ACTION_SCOPE: Partial<Record<Action, AgreementScope>> = {
   'cases.read': 'assistance',
   'cases.write': 'assistance',
   'cases.decide': 'assistance',
+  // Statistics show assistance figures (decisions, amounts, households).
+  'statistics.read': 'assistance',
   'labour.write': 'labour_market',
 };
 

@@ -247,10 +247,13 @@ export async function runDisposal(
   });
 }
 
-export function listDisposalRuns(ctx: Ctx) {
-  return tenant(ctx.db, ctx.tenant.schema)
+/** The disposal log (case numbers, counts); reading it is audited like any case-level read. */
+export async function listDisposalRuns(ctx: Ctx) {
+  const runs = await tenant(ctx.db, ctx.tenant.schema)
     .selectFrom('disposalRuns')
     .selectAll()
     .orderBy('executedAt', 'desc')
     .execute();
+  await recordAudit(ctx, { action: 'retention.list_runs', detail: { count: runs.length } });
+  return runs;
 }
