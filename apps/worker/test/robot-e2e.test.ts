@@ -155,8 +155,9 @@ describe('robot end to end through the outbox, Redis and the worker', () => {
           QUEUE_PREFIX: env.prefix,
           REGISTER_URL: slowRegisters.url,
           RELAY_POLL_MS: '100',
-          // A dead worker's lock lapses after 2 s and the survivor looks for stalled jobs as often.
-          WORKER_LOCK_MS: '2000',
+          // A dead worker's lock lapses after 5 s and the survivor looks for stalled jobs as often.
+          // (Much shorter and a loaded machine can miss a renewal of a live job's lock.)
+          WORKER_LOCK_MS: '5000',
           LOG_LEVEL: 'silent',
         },
         stdio: 'ignore',
@@ -180,7 +181,7 @@ describe('robot end to end through the outbox, Redis and the worker', () => {
 
       second = spawnWorker();
       await waitFor(async () => ((await decisionsFor(id)) === 1 ? true : undefined), {
-        timeoutMs: 30_000,
+        timeoutMs: 90_000,
         what: 'the decision after the crash',
       });
       await sleep(1000);
@@ -203,5 +204,5 @@ describe('robot end to end through the outbox, Redis and the worker', () => {
       }
       await slowRegisters.close();
     }
-  }, 60_000);
+  }, 150_000);
 });
