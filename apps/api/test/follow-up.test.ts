@@ -434,6 +434,14 @@ describe("nobody at Svedala can obtain a figure or a row about Trelleborg's resi
     expect(res.body).not.toContain(T1);
   });
 
+  it("records the host-view attempt in Trelleborg's own audit log", async () => {
+    const before = await auditCount('kommun_1287', `action = 'statistics.read' AND outcome = 'refused'`);
+    expect((await get('/v1/statistics?from=2026-01&to=2026-12&kommunkod=1287')).statusCode).toBe(403);
+    expect(await auditCount('kommun_1287', `action = 'statistics.read' AND outcome = 'refused'`)).toBe(
+      before + 1,
+    );
+  });
+
   it("answers 404 for a Trelleborg case id under Svedala's path, and 400 for a smuggled kommunkod", async () => {
     expect((await get(`/v1/municipalities/1263/cases/${ids.t1?.applicationId}`)).statusCode).toBe(404);
     const smuggled = await get('/v1/municipalities/1263/statistics?from=2026-05&to=2026-05&kommunkod=1287');

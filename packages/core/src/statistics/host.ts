@@ -1,6 +1,6 @@
-import type { RootDb } from '@samverkan/db';
+import { findMunicipality, insertAuditEntries, platform, type RootDb, tenant } from '@samverkan/db';
 import { type Actor, DomainError } from '@samverkan/domain';
-import { recordPlatformRefusal } from '../audit/record-audit.ts';
+import { auditRow, recordPlatformRefusal } from '../audit/record-audit.ts';
 import { listServedMunicipalities } from '../municipalities/municipality-access.ts';
 import { computeTenantStatistics, fillRatios, type Series, type TenantStatistics } from './compute.ts';
 import { METRICS, monthRange } from './metrics.ts';
@@ -65,6 +65,18 @@ export async function computeHostStatistics(
       requestId: input.requestId,
       detail: { reason: 'not_served' },
     });
+    // A known municipality also sees the attempt in its own log, like any refused access.
+    for (const code of refused) {
+      const row = await findMunicipality(platform(db), code);
+      if (!row) continue;
+      await insertAuditEntries(tenant(db, row.schemaName), [
+        auditRow(actor, row.municipalityCode, undefined, input.requestId, {
+          action: 'statistics.read',
+          outcome: 'refused',
+          detail: { reason: 'not_served', route: 'host_statistics' },
+        }),
+      ]);
+    }
     throw new DomainError('forbidden', 'Du har inte behörighet att läsa statistik för kommunen.', {
       reason: 'not_served',
     });
