@@ -5,6 +5,8 @@ import {
   OUTBOX_CHANNEL,
   type PendingOutboxRow,
   type PlatformTables,
+  platform,
+  pruneSentOutbox,
   type RootDb,
 } from '@samverkan/db';
 import {
@@ -40,6 +42,10 @@ export interface OutboxRelayOptions {
   addTimeoutMs?: number;
   /** Cap of the exponential backoff while Redis (or the database) is failing. */
   maxBackoffMs?: number;
+  /** Sent rows older than this are deleted by the loop, at most every `pruneEveryMs`. Default 7 days. */
+  keepSentMs?: number;
+  /** Default 10 minutes. */
+  pruneEveryMs?: number;
   log: WorkerLogger;
 }
 
@@ -56,6 +62,8 @@ export interface OutboxRelay {
   stop(): Promise<void>;
   /** One batch, outside the loop (tests, a CLI). Throws when the batch failed (after recording it). */
   relayOnce(): Promise<RelayBatchResult>;
+  /** Deletes sent rows older than `keepSentMs` (in batches); returns how many. */
+  pruneOnce(now?: Date): Promise<number>;
 }
 
 interface BulkJob {
@@ -229,9 +237,30 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
     });
   }
 
+  const keepSentMs = options.keepSentMs ?? 7 * 86_400_000;
+  const pruneEveryMs = options.pruneEveryMs ?? 600_000;
+  let lastPrune = 0;
+  async function pruneOnce(now = new Date()): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const deleted = await pruneSentOutbox(platform(options.db), new Date(now.getTime() - keepSentMs));
+      total += deleted;
+      if (deleted < 5000 || !running) return total;
+    }
+  }
+
   async function runLoop(): Promise<void> {
     while (running) {
       notified = false;
+      if (Date.now() - lastPrune >= pruneEveryMs) {
+        lastPrune = Date.now();
+        try {
+          const pruned = await pruneOnce();
+          if (pruned > 0) log.info({ pruned }, 'sent outbox rows pruned');
+        } catch (error) {
+          log.warn({ err: error }, 'outbox pruning failed; will try again');
+        }
+      }
       let result: RelayBatchResult | undefined;
       try {
         result = await relayOnce();
@@ -295,6 +324,7 @@ export function createOutboxRelay(options: OutboxRelayOptions): OutboxRelay {
 
   return {
     relayOnce,
+    pruneOnce,
     async start() {
       if (running) return;
       running = true;

@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { countPendingOutbox, lockPendingOutbox, type PlatformTables, platform } from '@samverkan/db';
+import {
+  countPendingOutbox,
+  insertOutbox,
+  lockPendingOutbox,
+  type PlatformTables,
+  platform,
+} from '@samverkan/db';
 import { outboxMessage, redisConnection } from '@samverkan/jobs';
 import type { Transaction } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -241,5 +247,36 @@ describe('outbox relay', () => {
       lastError: 'unknown job name invoice.send',
     });
     expect(rows.find((x) => x.jobId === good.jobId)?.sent).toBe(true);
+  });
+
+  it('prunes sent rows after the retention period, as the application role, and never an unsent row', async () => {
+    const sentOld = notify();
+    const sentNew = notify();
+    const unsentOld = notify();
+    for (const m of [sentOld, sentNew, unsentOld]) await insertOutbox(platform(env.db), m);
+    const at = (days: number) => new Date(Date.now() - days * 86_400_000);
+    await platform(env.db)
+      .updateTable('outbox')
+      .set({ sentAt: at(8) })
+      .where('jobId', '=', sentOld.jobId)
+      .execute();
+    await platform(env.db)
+      .updateTable('outbox')
+      .set({ sentAt: at(1) })
+      .where('jobId', '=', sentNew.jobId)
+      .execute();
+    await platform(env.db)
+      .updateTable('outbox')
+      .set({ createdAt: at(30) })
+      .where('jobId', '=', unsentOld.jobId)
+      .execute();
+    const r = relay();
+    expect(await r.pruneOnce()).toBe(1);
+    const left = await platform(env.db)
+      .selectFrom('outbox')
+      .select('jobId')
+      .where('jobId', 'in', [sentOld.jobId, sentNew.jobId, unsentOld.jobId])
+      .execute();
+    expect(left.map((x) => x.jobId).sort()).toEqual([sentNew.jobId, unsentOld.jobId].sort());
   });
 });

@@ -78,3 +78,24 @@ export async function countPendingOutbox(db: PlatformDb): Promise<number> {
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
+
+/**
+ * Deletes at most `limit` rows sent before `sentBefore` (oldest first) and returns how many.
+ * Unsent rows are never touched.
+ */
+export async function pruneSentOutbox(db: PlatformDb, sentBefore: Date, limit = 5000): Promise<number> {
+  const result = await db
+    .deleteFrom('outbox')
+    .where(
+      'outboxId',
+      'in',
+      db
+        .selectFrom('outbox')
+        .select('outboxId')
+        .where('sentAt', '<', sentBefore)
+        .orderBy('sentAt')
+        .limit(limit),
+    )
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
