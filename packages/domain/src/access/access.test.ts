@@ -90,6 +90,30 @@ describe('decideAccess', () => {
       }),
     ).toEqual({ allowed: false, refusal: 'outside_agreement_scope' });
   });
+  it('never lets a follow-up officer act for another municipality, even where the employer is host', () => {
+    const followUpHost: Actor = { ...caseworker, username: 'uppfoljare.trelleborg', roles: ['follow_up'] };
+    for (const action of ['cases.read', 'statistics.read', 'billing.read'] as const) {
+      expect(
+        decideAccess({
+          actor: followUpHost,
+          municipality: active('1263'),
+          agreements: [agreement],
+          action,
+          today,
+        }),
+      ).toEqual({ allowed: false, refusal: 'role_not_permitted' });
+      // …while for its own municipality the same role may.
+      expect(
+        decideAccess({
+          actor: followUpHost,
+          municipality: active('1287'),
+          agreements: [agreement],
+          action,
+          today,
+        }),
+      ).toEqual({ allowed: true, basis: 'own' });
+    }
+  });
   it("never lets the host change a tenant's norms or delegation, whatever its role", () => {
     const manager: Actor = { ...caseworker, username: 'enhetschef.trelleborg', roles: ['unit_manager'] };
     for (const action of ['norms.write', 'delegation.write', 'audit.read'] as const) {

@@ -1,5 +1,12 @@
 import type { Actor } from './actor.ts';
-import { ACTION_SCOPE, type Action, type AgreementScope, OWN_STAFF_ONLY, ROLE_ACTIONS } from './roles.ts';
+import {
+  ACTION_SCOPE,
+  type Action,
+  type AgreementScope,
+  OWN_MUNICIPALITY_ROLES,
+  OWN_STAFF_ONLY,
+  ROLE_ACTIONS,
+} from './roles.ts';
 
 export interface AgreementTerms {
   agreementId: string;
@@ -87,7 +94,11 @@ export function decideAccess(input: {
   const scope = ACTION_SCOPE[action];
   if (scope && !agreement.scopes.includes(scope))
     return { allowed: false, refusal: 'outside_agreement_scope' };
-  if (!permitted) return { allowed: false, refusal: 'role_not_permitted' };
+  // Under an agreement only roles that work for others count (not the follow-up officer's).
+  const permittedForOthers = actor.roles.some(
+    (role) => !OWN_MUNICIPALITY_ROLES.has(role) && ROLE_ACTIONS[role].includes(action),
+  );
+  if (!permittedForOthers) return { allowed: false, refusal: 'role_not_permitted' };
   return {
     allowed: true,
     basis: 'agreement',

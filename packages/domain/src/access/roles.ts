@@ -51,6 +51,12 @@ export const OWN_STAFF_ONLY: ReadonlySet<Action> = new Set([
   'records.dispose',
 ]);
 
+/**
+ * Roles that act only for the employer's own municipality: the huvudman's follow-up officer
+ * follows up its own cases and never works for another municipality under an agreement.
+ */
+export const OWN_MUNICIPALITY_ROLES: ReadonlySet<StaffRole> = new Set(['follow_up']);
+
 /** Actions that touch case work and so need the agreement scope when done for another municipality. */
 export const ACTION_SCOPE: Partial<Record<Action, AgreementScope>> = {
   'cases.read': 'assistance',
