@@ -1,4 +1,5 @@
 import { platform, type RootDb } from '@samverkan/db';
+import { addMonths } from '@samverkan/domain';
 import type { JobPayload } from '@samverkan/jobs';
 import { stockholmToday } from '../context.ts';
 import { billingTermsSchema } from './terms.ts';
@@ -33,7 +34,7 @@ export async function listInvoiceSchedules(db: RootDb, now: Date = new Date()): 
   const entries: InvoiceSchedule[] = [];
   for (const a of agreements) {
     // The month after an agreement ends still has its last period to bill.
-    if (a.validTo !== null && a.validTo < addMonths(today, -3)) continue;
+    if (a.validTo !== null && a.validTo < `${addMonths(today.slice(0, 7), -3)}-01`) continue;
     const terms = billingTermsSchema.safeParse(a.billingTerms);
     if (!terms.success) continue;
     entries.push({
@@ -43,10 +44,4 @@ export async function listInvoiceSchedules(db: RootDb, now: Date = new Date()): 
     });
   }
   return entries;
-}
-
-function addMonths(isoDate: string, n: number): string {
-  const [y, m] = isoDate.split('-').map(Number) as [number, number];
-  const index = y * 12 + (m - 1) + n;
-  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}-01`;
 }

@@ -71,6 +71,9 @@ export async function dailySummary(ctx: Ctx, date?: string) {
  * from the list as it was sent. A second run returns the stored one unchanged.
  */
 export async function storeDailySummary(ctx: Ctx, date?: string) {
+  // A re-run (redelivered job) finds the stored summary without computing it again.
+  const stored = await storedDailySummary(ctx, previousWorkingDay(date ?? stockholmDate(ctx.now())));
+  if (stored) return stored;
   const summary = await dailySummary(ctx, date);
   const t = tenant(ctx.db, ctx.tenant.schema);
   await t

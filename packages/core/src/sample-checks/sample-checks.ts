@@ -3,6 +3,7 @@ import { findGuidelinesInForce, type RootDb, type SampleCheckOutcome, tenant } f
 import {
   actorId,
   addDays,
+  addMonths,
   addWorkingDays,
   COST_LABELS,
   type CostType,
@@ -40,11 +41,6 @@ const staffUsername = (ctx: Ctx): string => {
   if (ctx.actor.kind === 'staff') return ctx.actor.username;
   throw new DomainError('forbidden', 'Endast personal kan hantera stickprov.');
 };
-
-function previousMonth(isoDate: string): string {
-  const { year, month } = parseIsoMonth(isoDate.slice(0, 7));
-  return month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
-}
 
 function monthRange(month: string): { from: Date; to: Date; lastDay: string } {
   const { year, month: m } = parseIsoMonth(month);
@@ -139,7 +135,7 @@ export async function drawSamples(ctx: Ctx, month?: string): Promise<SampleDrawS
   if (ctx.actor.kind === 'citizen') throw new DomainError('forbidden', 'Endast personal kan dra stickprov.');
   const drawnBy = actorId(ctx.actor);
   const today = stockholmDate(ctx.now());
-  const drawMonth = month ?? previousMonth(today);
+  const drawMonth = month ?? addMonths(today.slice(0, 7), -1);
   if (!MONTH.test(drawMonth))
     throw new DomainError('validation_failed', 'Månad skrivs ÅÅÅÅ-MM.', {
       issues: [{ path: 'month', message: 'Månad skrivs ÅÅÅÅ-MM' }],

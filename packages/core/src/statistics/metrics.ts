@@ -1,4 +1,4 @@
-import { DomainError } from '@samverkan/domain';
+import { addMonths, DomainError } from '@samverkan/domain';
 
 /**
  * The monthly series a municipality's statistics consist of. Keys are stable (charts and CSV
@@ -140,7 +140,4 @@ export function monthRange(from: string, to: string): string[] {
 }
 
 /** The month after a YYYY-MM month. */
-export function nextMonth(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
-}
+export const nextMonth = (month: string): string => addMonths(month, 1);

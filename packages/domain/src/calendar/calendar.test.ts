@@ -9,6 +9,7 @@ import {
   swedishNonWorkingDays,
   swedishPublicHolidays,
 } from './holidays.ts';
+import { addMonths } from './iso-date.ts';
 import {
   decisionDueAt,
   isWithinNextWorkingDay,
@@ -69,6 +70,16 @@ describe('Easter and movable holidays', () => {
     const list = swedishHolidays(year);
     expect(list.find((h) => h.name === 'Midsommardagen')?.date).toBe(midsummer);
     expect(list.find((h) => h.name === 'Alla helgons dag')?.date).toBe(allSaints);
+  });
+});
+
+describe('addMonths', () => {
+  it('moves across year ends both ways and refuses a malformed month', () => {
+    expect(addMonths('2026-12', 1)).toBe('2027-01');
+    expect(addMonths('2026-01', -1)).toBe('2025-12');
+    expect(addMonths('2026-11', -25)).toBe('2024-10');
+    expect(addMonths('2026-03', 0)).toBe('2026-03');
+    expect(() => addMonths('2026-13', 1)).toThrow(/Ogiltig månad/);
   });
 });
 

@@ -49,6 +49,13 @@ export function fromEpochDay(n: number): string {
 export const addDays = (iso: string, days: number): string =>
   fromEpochDay(epochDay(parseIsoDate(iso)) + days);
 
+/** Adds calendar months to a month 'YYYY-MM' (negative goes back): `addMonths('2026-01', -1)` = '2025-12'. */
+export function addMonths(month: string, n: number): string {
+  const { year, month: m } = parseIsoMonth(month);
+  const index = year * 12 + (m - 1) + n;
+  return `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+}
+
 /** 0 = Sunday … 6 = Saturday. */
 export const weekday = (iso: string): number => new Date(epochDay(parseIsoDate(iso)) * DAY_MS).getUTCDay();
 
