@@ -518,7 +518,24 @@ describe('exactly once', () => {
       headers: t.auth('ekonomi.trelleborg'),
     });
     expect(xml.body).toContain('<Cd>SSBE</Cd>');
-    expect(xml.body).not.toMatch(/(19|20)\d{10}/); // no personnummer in the file
+    // No personnummer of anyone paid in the file (checked against the real numbers: a pattern
+    // like /(19|20)\d{10}/ also matches the hex payment ids now and then).
+    const paidPeople = await t.admin(
+      async (c) =>
+        (
+          await c.query<{ personnummer: string }>(
+            `SELECT c.personnummer FROM kommun_1287.payments p
+        JOIN kommun_1287.applications a USING (application_id)
+        JOIN kommun_1287.citizens c USING (person_id) WHERE p.payment_file_id = $1`,
+            [file.paymentFileId],
+          )
+        ).rows,
+    );
+    expect(paidPeople.length).toBe(file.paymentCount);
+    for (const { personnummer } of paidPeople) {
+      expect(xml.body).not.toContain(personnummer);
+      expect(xml.body).not.toContain(personnummer.slice(2));
+    }
   });
 });
 

@@ -1,21 +1,23 @@
-import type { TenantDb } from '@samverkan/db';
+import { insertFromJson, type TenantDb } from '@samverkan/db';
+import type { RawBuilder } from 'kysely';
 
 /**
  * Stores a notification for Mina ärenden. `dedupeKey` makes a repeated event (a redelivered job)
  * one notification. Delivery (e-mail/SMS/Mina meddelanden) is a pluggable channel that reads
  * undelivered rows; the stored row is what the citizen sees either way.
  */
-export async function notify(
-  db: TenantDb,
-  n: {
-    personId: string;
-    applicationId: string | null;
-    kind: string;
-    title: string;
-    body: string;
-    dedupeKey?: string;
-  },
-): Promise<void> {
+export interface NewNotification {
+  personId: string;
+  applicationId: string | null;
+  kind: string;
+  title: string;
+  body: string;
+  dedupeKey?: string;
+}
+
+const dedupeKeyOf = (n: NewNotification) => n.dedupeKey ?? `${n.kind}:${n.applicationId ?? n.personId}`;
+
+export async function notify(db: TenantDb, n: NewNotification): Promise<void> {
   await db
     .insertInto('notifications')
     .values({
@@ -24,8 +26,27 @@ export async function notify(
       kind: n.kind,
       title: n.title,
       body: n.body,
-      dedupeKey: n.dedupeKey ?? `${n.kind}:${n.applicationId ?? n.personId}`,
+      dedupeKey: dedupeKeyOf(n),
     })
     .onConflict((oc) => oc.column('dedupeKey').doNothing())
     .execute();
+}
+
+/** `notify` as a step of a larger statement (see `insertFromJson`), written only `when` it holds. */
+export function notificationStep(schema: string, n: NewNotification, when?: RawBuilder<unknown>) {
+  return insertFromJson(
+    schema,
+    'notifications',
+    [
+      {
+        personId: n.personId,
+        applicationId: n.applicationId,
+        kind: n.kind,
+        title: n.title,
+        body: n.body,
+        dedupeKey: dedupeKeyOf(n),
+      },
+    ],
+    { onConflictDoNothing: 'dedupeKey', ...(when ? { when } : {}) },
+  );
 }

@@ -1,5 +1,13 @@
-import { insertAuditEntries, insertPlatformAudit, platform, type RootDb, tenant } from '@samverkan/db';
+import {
+  insertAuditEntries,
+  insertGroupsFromJson,
+  insertPlatformAudit,
+  platform,
+  type RootDb,
+  tenant,
+} from '@samverkan/db';
 import { type Actor, actorId } from '@samverkan/domain';
+import type { RawBuilder } from 'kysely';
 import type { Ctx, CtxAccess } from '../context.ts';
 
 export interface AuditEvent {
@@ -57,6 +65,30 @@ export async function recordAudit(
   await insertAuditEntries(
     tenant(db, ctx.tenant.schema),
     list.map((e) => auditRow(ctx.actor, ctx.tenant.code, ctx.access, ctx.requestId, e)),
+  );
+}
+
+/** Audit entries written only `when` the condition holds (see `auditStep`). */
+export interface AuditGroup {
+  events: AuditEvent[];
+  when?: RawBuilder<unknown> | undefined;
+}
+
+/**
+ * `recordAudit` as a step of a larger statement (see `insertGroupsFromJson`): one insert, the
+ * entries in the order given, each group only if its condition holds.
+ */
+export function auditStep(ctx: Ctx, groups: readonly AuditGroup[]) {
+  return insertGroupsFromJson(
+    ctx.tenant.schema,
+    'auditLog',
+    groups.map((g) => ({
+      rows: g.events.map((e) => ({
+        ...auditRow(ctx.actor, ctx.tenant.code, ctx.access, ctx.requestId, e),
+        detail: e.detail ?? {},
+      })),
+      when: g.when,
+    })),
   );
 }
 

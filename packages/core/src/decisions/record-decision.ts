@@ -1,4 +1,5 @@
-import { findMunicipality, platform, type RootDb, tenant } from '@samverkan/db';
+import { randomUUID } from 'node:crypto';
+import { findMunicipality, insertFromJson, platform, type RootDb, tenant, withSteps } from '@samverkan/db';
 import {
   type Calculation,
   DomainError,
@@ -7,9 +8,10 @@ import {
   paymentDateFor,
   stockholmDate,
 } from '@samverkan/domain';
+import { type RawBuilder, sql } from 'kysely';
 import type { ApplicationForm } from '../applications/form.ts';
-import { notify } from '../applications/notifications.ts';
-import { type AuditEvent, recordAudit } from '../audit/record-audit.ts';
+import { notificationStep } from '../applications/notifications.ts';
+import { type AuditEvent, type AuditGroup, auditStep } from '../audit/record-audit.ts';
 import type { Ctx } from '../context.ts';
 
 export const LEGAL_BASIS = '12 kap. 1 § socialtjänstlagen (2025:400)';
@@ -52,55 +54,58 @@ export interface LockedApplication {
   familyName: string;
 }
 
-const isUniqueViolation = (e: unknown) =>
-  typeof e === 'object' && e !== null && (e as { code?: string }).code === '23505';
-
 function maskAccount(account: ApplicationForm['payoutAccount']): string {
   const digits = account.kind === 'bank_account' ? account.account : account.number;
   return `${account.kind === 'bank_account' ? `${account.clearing}-` : 'BG '}****${digits.slice(-4)}`;
 }
 
+/** Whose employer performs the work, when it is not the tenant itself (named in the letter). */
+export function performerCodeOf(ctx: Ctx, input: Pick<DecisionInput, 'decidedBy'>): string | null {
+  // Work done for another municipality under an agreement: the performer is the decider's
+  // employer (or the agreement's host), named from the registry.
+  return input.decidedBy.employerCode !== null && input.decidedBy.employerCode !== ctx.tenant.code
+    ? input.decidedBy.employerCode
+    : ctx.access.basis === 'agreement'
+      ? ctx.access.hostCode
+      : null;
+}
+
+export interface DecisionWrite {
+  decisionId: string;
+  paymentDate: string | null;
+  /** Steps of one statement (see `withSteps`); the decision step is named `decision`. */
+  steps: [string, RawBuilder<unknown>][];
+  /** Its audit entries, for the statement's one audit step (`auditStep`), after the caller's own. */
+  audit: AuditGroup;
+}
+
 /**
- * Records THE decision on an application and, for an approval, its one payment — in the
- * caller's transaction. Both rows are unique per application, so a second caller (a redelivered
- * robot job, a double click, a concurrent signature) gets `decision_exists` and nothing else
- * happens. The letter model is stored with the decision so it can be rendered identically later.
+ * What THE decision on an application writes — the decision with its letter, for an approval
+ * its one payment, the signed proposal, the application's new state, the case event, the
+ * citizen's notification — as steps of ONE statement, and its audit entries. `when` gates the
+ * decision (the robot's claim); every later step runs only if the decision row was inserted.
+ * `movesApplication: false` when the caller's own step already moves the application (a row
+ * cannot be updated twice in one statement).
  */
-export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput) {
-  const t = tenant(trx, ctx.tenant.schema);
-  const app: LockedApplication | undefined =
-    input.locked ??
-    (await t
-      .selectFrom('applications')
-      .innerJoin('citizens', 'citizens.personId', 'applications.personId')
-      .select([
-        'applications.applicationId',
-        'applications.caseNumber',
-        'applications.month',
-        'applications.form',
-        'applications.personId',
-        'citizens.personnummer',
-        'citizens.givenName',
-        'citizens.familyName',
-      ])
-      .where('applications.applicationId', '=', input.applicationId)
-      .forUpdate()
-      .executeTakeFirst());
-  if (!app) throw new DomainError('application_not_found', 'Ansökan finns inte.');
+export function decisionSteps(
+  ctx: Ctx,
+  app: LockedApplication,
+  input: DecisionInput,
+  options: {
+    /** The performing municipality (see `performerCodeOf`), looked up by the caller. */
+    performer?: { name: string };
+    when?: RawBuilder<unknown>;
+    movesApplication?: boolean;
+  } = {},
+): DecisionWrite {
+  const schema = ctx.tenant.schema;
+  const decisionId = randomUUID();
   const form = app.form as unknown as ApplicationForm;
   const now = ctx.now();
   const today = stockholmDate(now);
   let paymentDate = paymentDateFor(app.month, input.paymentDay);
   if (paymentDate < today) paymentDate = nextWorkingDay(today);
-  // Work done for another municipality under an agreement: the performer is the decider's
-  // employer (or the agreement's host), named from the registry.
-  const performerCode =
-    input.decidedBy.employerCode !== null && input.decidedBy.employerCode !== ctx.tenant.code
-      ? input.decidedBy.employerCode
-      : ctx.access.basis === 'agreement'
-        ? ctx.access.hostCode
-        : null;
-  const performer = performerCode ? await findMunicipality(platform(trx), performerCode) : undefined;
+  const performer = options.performer;
   const onBehalf = performer !== undefined;
   const letter = {
     municipality: {
@@ -155,101 +160,180 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
       : {}),
   };
 
-  let decision: { decisionId: string };
-  try {
-    decision = await t
-      .insertInto('decisions')
-      .values({
-        applicationId: app.applicationId,
-        outcome: input.outcome,
-        amountOre: input.amountOre,
-        month: app.month,
-        calculation: input.calculation ? JSON.stringify(input.calculation) : null,
-        reasons: JSON.stringify(input.reasons),
-        legalBasis: LEGAL_BASIS,
-        decidedByKind: input.decidedBy.kind,
-        decidedBy: input.decidedBy.id,
-        decidedByName: input.decidedBy.name,
-        decidedByEmployer: input.decidedBy.employerCode,
-        delegationRuleId: input.delegation.ruleId,
-        delegationReference: input.delegation.reference,
-        proposalId: input.proposalId ?? null,
-        agreementId: ctx.access.basis === 'agreement' ? ctx.access.agreementId : null,
-        committeeName: ctx.tenant.committeeName,
-        normVersion: input.normVersion ?? null,
-        guidelinesVersionId: input.guidelinesVersionId ?? null,
-        letter: JSON.stringify(letter),
-        decidedAt: now,
-      })
-      .returning('decisionId')
-      .executeTakeFirstOrThrow();
-  } catch (error) {
-    if (isUniqueViolation(error)) throw new DomainError('decision_exists', 'Ansökan är redan beslutad.');
-    throw error;
-  }
+  const decided = sql`EXISTS (SELECT 1 FROM decision)`;
+  const steps: [string, RawBuilder<unknown>][] = [
+    [
+      'decision',
+      insertFromJson(
+        schema,
+        'decisions',
+        [
+          {
+            decisionId,
+            applicationId: app.applicationId,
+            outcome: input.outcome,
+            amountOre: input.amountOre,
+            month: app.month,
+            calculation: input.calculation,
+            reasons: input.reasons,
+            legalBasis: LEGAL_BASIS,
+            decidedByKind: input.decidedBy.kind,
+            decidedBy: input.decidedBy.id,
+            decidedByName: input.decidedBy.name,
+            decidedByEmployer: input.decidedBy.employerCode,
+            delegationRuleId: input.delegation.ruleId,
+            delegationReference: input.delegation.reference,
+            proposalId: input.proposalId ?? null,
+            agreementId: ctx.access.basis === 'agreement' ? ctx.access.agreementId : null,
+            committeeName: ctx.tenant.committeeName,
+            normVersion: input.normVersion ?? null,
+            guidelinesVersionId: input.guidelinesVersionId ?? null,
+            letter,
+            decidedAt: now,
+          },
+        ],
+        { ...(options.when ? { when: options.when } : {}), returning: ['decisionId'] },
+      ),
+    ],
+  ];
   if (input.amountOre > 0) {
-    await t
-      .insertInto('payments')
-      .values({
-        decisionId: decision.decisionId,
-        applicationId: app.applicationId,
-        amountOre: input.amountOre,
-        payeeName: `${app.givenName} ${app.familyName}`,
-        payeeAccount: JSON.stringify(form.payoutAccount),
-        paymentDate,
-      })
-      .execute();
+    steps.push([
+      'payment',
+      insertFromJson(
+        schema,
+        'payments',
+        [
+          {
+            decisionId,
+            applicationId: app.applicationId,
+            amountOre: input.amountOre,
+            payeeName: `${app.givenName} ${app.familyName}`,
+            payeeAccount: form.payoutAccount,
+            paymentDate,
+          },
+        ],
+        { when: decided },
+      ),
+    ]);
   }
   if (input.proposalId) {
-    await t
-      .updateTable('proposals')
-      .set({ status: 'signed', closedAt: now })
-      .where('proposalId', '=', input.proposalId)
-      .execute();
+    steps.push([
+      'signed',
+      sql`UPDATE ${sql.id(schema, 'proposals')} SET status = 'signed', closed_at = ${now}
+        WHERE proposal_id = ${input.proposalId} AND ${decided}`,
+    ]);
   }
-  await t
-    .updateTable('applications')
-    .set({ status: 'completed', processing: 'decided', updatedAt: now })
-    .where('applicationId', '=', app.applicationId)
-    .execute();
-  await t
-    .insertInto('caseEvents')
-    .values({
-      applicationId: app.applicationId,
-      kind: 'decided',
-      actor: input.decidedBy.id,
-      detail: JSON.stringify({
-        outcome: input.outcome,
-        amountOre: input.amountOre,
-        delegationRuleId: input.delegation.ruleId,
-      }),
-    })
-    .execute();
+  if (options.movesApplication !== false) {
+    steps.push([
+      'moved',
+      sql`UPDATE ${sql.id(schema, 'applications')}
+        SET status = 'completed', processing = 'decided', updated_at = ${now}
+        WHERE application_id = ${app.applicationId} AND ${decided}`,
+    ]);
+  }
   const text =
     input.outcome === 'rejected'
       ? `Din ansökan för ${app.month} har fått avslag. Läs beslutet och hur du överklagar under Mina ärenden.`
       : `Din ansökan för ${app.month} är beviljad med ${formatKronor(input.amountOre)}. Pengarna betalas ut ${paymentDate}.`;
-  await notify(t, {
-    personId: app.personId,
-    applicationId: app.applicationId,
-    kind: 'decided',
-    title: 'Beslut i ditt ärende',
-    body: text,
-  });
-  await recordAudit(
-    ctx,
+  steps.push(
     [
+      'decided_event',
+      insertFromJson(
+        schema,
+        'caseEvents',
+        [
+          {
+            applicationId: app.applicationId,
+            kind: 'decided',
+            actor: input.decidedBy.id,
+            detail: {
+              outcome: input.outcome,
+              amountOre: input.amountOre,
+              delegationRuleId: input.delegation.ruleId,
+            },
+          },
+        ],
+        { when: decided },
+      ),
+    ],
+    [
+      'decided_notification',
+      notificationStep(
+        schema,
+        {
+          personId: app.personId,
+          applicationId: app.applicationId,
+          kind: 'decided',
+          title: 'Beslut i ditt ärende',
+          body: text,
+        },
+        decided,
+      ),
+    ],
+  );
+  const audit: AuditGroup = {
+    events: [
       ...(input.auditWith ?? []),
       {
         action: 'decision.record',
         objectType: 'decision',
-        objectId: decision.decisionId,
+        objectId: decisionId,
         personId: app.personId,
         delegationRuleId: input.delegation.ruleId,
         detail: { applicationId: app.applicationId, outcome: input.outcome, amountOre: input.amountOre },
       },
     ],
-    trx,
+    when: decided,
+  };
+  return { decisionId, paymentDate: input.amountOre > 0 ? paymentDate : null, steps, audit };
+}
+
+/** A unique violation on the decision or its payment: the application is already decided. */
+export function isDecisionExists(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string } | null;
+  return (
+    e?.code === '23505' &&
+    (e.constraint?.startsWith('decisions_') === true || e.constraint?.startsWith('payments_') === true)
   );
-  return { decisionId: decision.decisionId, paymentDate: input.amountOre > 0 ? paymentDate : null };
+}
+
+/**
+ * Records THE decision on an application and, for an approval, its one payment — in the
+ * caller's transaction, in one statement. Both rows are unique per application, so a second
+ * caller (a redelivered robot job, a double click, a concurrent signature) gets
+ * `decision_exists` and nothing else happens. The letter model is stored with the decision so
+ * it can be rendered identically later.
+ */
+export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput) {
+  const app: LockedApplication | undefined =
+    input.locked ??
+    (await tenant(trx, ctx.tenant.schema)
+      .selectFrom('applications')
+      .innerJoin('citizens', 'citizens.personId', 'applications.personId')
+      .select([
+        'applications.applicationId',
+        'applications.caseNumber',
+        'applications.month',
+        'applications.form',
+        'applications.personId',
+        'citizens.personnummer',
+        'citizens.givenName',
+        'citizens.familyName',
+      ])
+      .where('applications.applicationId', '=', input.applicationId)
+      .forUpdate()
+      .executeTakeFirst());
+  if (!app) throw new DomainError('application_not_found', 'Ansökan finns inte.');
+  const performerCode = performerCodeOf(ctx, input);
+  const performer = performerCode ? await findMunicipality(platform(trx), performerCode) : undefined;
+  const write = decisionSteps(ctx, app, input, {
+    ...(performer ? { performer } : {}),
+  });
+  try {
+    await withSteps([...write.steps, ['audit', auditStep(ctx, [write.audit])]], sql`SELECT 1`).execute(trx);
+  } catch (error) {
+    if (isDecisionExists(error)) throw new DomainError('decision_exists', 'Ansökan är redan beslutad.');
+    throw error;
+  }
+  return { decisionId: write.decisionId, paymentDate: write.paymentDate };
 }

@@ -1,4 +1,5 @@
-import { findMunicipality, platform, type RootDb, tenant } from '@samverkan/db';
+import { randomUUID } from 'node:crypto';
+import { findMunicipality, insertFromJson, platform, type RootDb, tenant, withSteps } from '@samverkan/db';
 import {
   type Assessment,
   assessApplication,
@@ -15,13 +16,18 @@ import {
   type RegisterResponse,
   sourcesFor,
 } from '@samverkan/registers';
-import { sql } from 'kysely';
+import { type RawBuilder, sql } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import { type ApplicationForm, toCalculationInput } from '../applications/form.ts';
-import { notify } from '../applications/notifications.ts';
-import { type AuditEvent, recordAudit } from '../audit/record-audit.ts';
+import { notificationStep } from '../applications/notifications.ts';
+import { type AuditEvent, type AuditGroup, auditStep } from '../audit/record-audit.ts';
 import { type Ctx, type Logger, stockholmToday, type TenantRef } from '../context.ts';
-import { type DecisionInput, type LockedApplication, recordDecision } from '../decisions/record-decision.ts';
+import {
+  type DecisionInput,
+  decisionSteps,
+  isDecisionExists,
+  type LockedApplication,
+} from '../decisions/record-decision.ts';
 import { evaluateIn, loadDelegationContext } from '../delegation/delegation-rules.ts';
 import { normsForMonth } from '../norms/norms-for-month.ts';
 import { registerFindings } from './register-findings.ts';
@@ -166,58 +172,161 @@ type Route =
 
 interface AssessmentRow {
   outcome: Assessment['outcome'];
-  reasons: string;
-  calculation: string;
+  reasons: Assessment['reasons'];
+  calculation: Calculation;
   normVersion: string;
   guidelinesVersionId: string;
 }
 
+const inRobotState = sql`processing IN (${sql.join(ROBOT_STATES)})`;
+
 /**
- * Claims the case for this attempt and locks it until commit; returns the application as locked
- * (for the decision letter). Undefined: someone else handled it in the meantime.
+ * The step that claims the case for this attempt — and, in the same UPDATE, moves it to the
+ * attempt's result — only from a robot state. Its row lock makes a concurrent attempt wait and
+ * then find the case handled; every later step that depends on the result runs only if this
+ * one returned the row (`claimedCase`).
  */
-function claim(ctx: Ctx, trx: RootDb, applicationId: string): Promise<LockedApplication | undefined> {
-  return tenant(trx, ctx.tenant.schema)
-    .updateTable('applications')
-    .from('citizens')
-    .set((eb) => ({
-      processing: 'assessing',
-      status: 'in_progress',
-      robotAttempts: eb('applications.robotAttempts', '+', 1),
-      updatedAt: ctx.now(),
-    }))
-    .whereRef('citizens.personId', '=', 'applications.personId')
-    .where('applications.applicationId', '=', applicationId)
-    .where('applications.processing', 'in', ROBOT_STATES)
-    .returning([
-      'applications.applicationId',
-      'applications.caseNumber',
-      'applications.month',
-      'applications.form',
-      'applications.personId',
-      'citizens.personnummer',
-      'citizens.givenName',
-      'citizens.familyName',
-    ])
-    .executeTakeFirst();
+function claimStep(
+  ctx: Ctx,
+  applicationId: string,
+  to: { processing: string; status: string; manualReasons?: { code: string; text: string }[] },
+) {
+  return sql`UPDATE ${sql.id(ctx.tenant.schema, 'applications')}
+    SET processing = ${to.processing}, status = ${to.status}, robot_attempts = robot_attempts + 1,
+      updated_at = ${ctx.now()}
+      ${to.manualReasons ? sql`, manual_reasons = ${JSON.stringify(to.manualReasons)}::jsonb` : sql``}
+    WHERE application_id = ${applicationId} AND ${inRobotState}
+    RETURNING application_id`;
 }
 
-async function logFetches(ctx: Ctx, trx: RootDb, applicationId: string, fetches: readonly FetchLog[]) {
-  if (fetches.length === 0) return;
-  await tenant(trx, ctx.tenant.schema)
-    .insertInto('registerFetches')
-    .values(
-      fetches.map((f) => ({
-        applicationId,
-        personnummer: f.personnummer,
-        sources: f.sources,
-        periods: f.periods,
-        outcome: f.response ? ('ok' as const) : ('failed' as const),
-        response: f.response ? JSON.stringify(f.response) : null,
-        ...(f.error === undefined ? {} : { error: f.error }),
-      })),
-    )
-    .execute();
+const claimedCase = sql`EXISTS (SELECT 1 FROM claimed)`;
+
+/** A route's steps of the write statement, and its audit entries for the one audit step. */
+interface RouteSteps {
+  steps: [string, RawBuilder<unknown>][];
+  audit: AuditGroup;
+}
+
+function fetchesStep(ctx: Ctx, applicationId: string, fetches: readonly FetchLog[]) {
+  return insertFromJson(
+    ctx.tenant.schema,
+    'registerFetches',
+    fetches.map((f) => ({
+      applicationId,
+      personnummer: f.personnummer,
+      sources: f.sources,
+      periods: f.periods,
+      outcome: f.response ? 'ok' : 'failed',
+      response: f.response,
+      error: f.error ?? null,
+    })),
+  );
+}
+
+/**
+ * The steps that send a case to the manual queue with reasons: case event, the citizen's
+ * notification and the audit entry, each only `when` the case was moved (by the caller's step).
+ */
+function manualSteps(
+  ctx: Ctx,
+  app: { applicationId: string; personId: string },
+  reasons: { code: string; text: string }[],
+  when: RawBuilder<unknown>,
+): RouteSteps {
+  const schema = ctx.tenant.schema;
+  const steps: [string, RawBuilder<unknown>][] = [
+    [
+      'manual_event',
+      insertFromJson(
+        schema,
+        'caseEvents',
+        [{ applicationId: app.applicationId, kind: 'manual', actor: 'robot', detail: { reasons } }],
+        { when },
+      ),
+    ],
+    [
+      'manual_notification',
+      notificationStep(
+        schema,
+        {
+          personId: app.personId,
+          applicationId: app.applicationId,
+          kind: 'in_progress',
+          title: 'Din ansökan handläggs',
+          body: 'En handläggare går igenom din ansökan. Du får besked senast nästa vardag eller ett meddelande om vi behöver komplettering.',
+        },
+        when,
+      ),
+    ],
+  ];
+  const audit: AuditGroup = {
+    events: [
+      {
+        action: 'robot.route_manual',
+        objectType: 'application',
+        objectId: app.applicationId,
+        personId: app.personId,
+        detail: { reasons },
+      },
+    ],
+    when,
+  };
+  return { steps, audit };
+}
+
+function proposeSteps(ctx: Ctx, c: CaseRow, route: Extract<Route, { kind: 'propose' }>): RouteSteps {
+  const schema = ctx.tenant.schema;
+  const proposalId = randomUUID();
+  const proposed = sql`EXISTS (SELECT 1 FROM proposal)`;
+  const steps: [string, RawBuilder<unknown>][] = [
+    [
+      'proposal',
+      insertFromJson(
+        schema,
+        'proposals',
+        [
+          {
+            proposalId,
+            applicationId: c.applicationId,
+            decisionType: route.decisionType,
+            amountOre: route.amountOre,
+            normOre: route.normOre,
+            proposeRuleId: route.proposeRuleId,
+          },
+        ],
+        { when: claimedCase, onConflictDoNothing: 'applicationId', returning: ['proposalId'] },
+      ),
+    ],
+    [
+      'proposed_event',
+      insertFromJson(
+        schema,
+        'caseEvents',
+        [
+          {
+            applicationId: c.applicationId,
+            kind: 'proposed',
+            actor: 'robot',
+            detail: { decisionType: route.decisionType, amountOre: route.amountOre },
+          },
+        ],
+        { when: proposed },
+      ),
+    ],
+  ];
+  const audit: AuditGroup = {
+    events: [
+      {
+        action: 'robot.propose',
+        objectType: 'proposal',
+        objectId: proposalId,
+        personId: c.personId,
+        delegationRuleId: route.proposeRuleId,
+      },
+    ],
+    when: proposed,
+  };
+  return { steps, audit };
 }
 
 /**
@@ -226,118 +335,24 @@ async function logFetches(ctx: Ctx, trx: RootDb, applicationId: string, fetches:
  * the case shows what was fetched before the job is retried.
  */
 async function logAttempt(ctx: Ctx, c: CaseRow, fetches: readonly FetchLog[], audit: AuditEvent[]) {
-  await ctx.db.transaction().execute(async (trx) => {
-    await claim(ctx, trx, c.applicationId);
-    await logFetches(ctx, trx, c.applicationId, fetches);
-    await recordAudit(ctx, audit, trx);
-  });
-}
-
-/** Sends the case to the manual queue with reasons (idempotent: only from a robot state). */
-async function toManual(
-  ctx: Ctx,
-  trx: RootDb,
-  app: { applicationId: string; personId: string },
-  reasons: { code: string; text: string }[],
-  audit: AuditEvent[] = [],
-) {
-  const t = tenant(trx, ctx.tenant.schema);
-  const moved = await t
-    .updateTable('applications')
-    .set({
-      processing: 'manual',
-      status: 'in_progress',
-      manualReasons: JSON.stringify(reasons),
-      updatedAt: ctx.now(),
-    })
-    .where('applicationId', '=', app.applicationId)
-    .where('processing', 'in', ROBOT_STATES)
-    .returning('applicationId')
-    .executeTakeFirst();
-  if (moved) {
-    await t
-      .insertInto('caseEvents')
-      .values({
-        applicationId: app.applicationId,
-        kind: 'manual',
-        actor: 'robot',
-        detail: JSON.stringify({ reasons }),
-      })
-      .execute();
-    await notify(t, {
-      personId: app.personId,
-      applicationId: app.applicationId,
-      kind: 'in_progress',
-      title: 'Din ansökan handläggs',
-      body: 'En handläggare går igenom din ansökan. Du får besked senast nästa vardag eller ett meddelande om vi behöver komplettering.',
-    });
-  }
-  const routed: AuditEvent = {
-    action: 'robot.route_manual',
-    objectType: 'application',
-    objectId: app.applicationId,
-    personId: app.personId,
-    detail: { reasons },
-  };
-  await recordAudit(ctx, moved ? [...audit, routed] : audit, trx);
-  return moved !== undefined;
-}
-
-async function propose(
-  ctx: Ctx,
-  trx: RootDb,
-  c: CaseRow,
-  route: Extract<Route, { kind: 'propose' }>,
-  audit: AuditEvent[],
-) {
-  const t = tenant(trx, ctx.tenant.schema);
-  const inserted = await t
-    .insertInto('proposals')
-    .values({
-      applicationId: c.applicationId,
-      decisionType: route.decisionType,
-      amountOre: route.amountOre,
-      normOre: route.normOre,
-      proposeRuleId: route.proposeRuleId,
-    })
-    .onConflict((oc) => oc.column('applicationId').doNothing())
-    .returning('proposalId')
-    .executeTakeFirst();
-  await t
-    .updateTable('applications')
-    .set({ processing: 'proposed', updatedAt: ctx.now() })
-    .where('applicationId', '=', c.applicationId)
-    .execute();
-  if (inserted) {
-    await t
-      .insertInto('caseEvents')
-      .values({
-        applicationId: c.applicationId,
-        kind: 'proposed',
-        actor: 'robot',
-        detail: JSON.stringify({ decisionType: route.decisionType, amountOre: route.amountOre }),
-      })
-      .execute();
-  }
-  const proposed: AuditEvent[] = inserted
-    ? [
-        {
-          action: 'robot.propose',
-          objectType: 'proposal',
-          objectId: inserted.proposalId,
-          personId: c.personId,
-          delegationRuleId: route.proposeRuleId,
-        },
-      ]
-    : [];
-  await recordAudit(ctx, [...audit, ...proposed], trx);
+  await withSteps(
+    [
+      ['claimed', claimStep(ctx, c.applicationId, { processing: 'assessing', status: 'in_progress' })],
+      ['fetches', fetchesStep(ctx, c.applicationId, fetches)],
+      ['audit', auditStep(ctx, [{ events: audit }])],
+    ],
+    sql`SELECT 1`,
+  ).execute(ctx.db);
 }
 
 /**
- * Writes an attempt's result in ONE transaction: the claim (which locks the case, so a
- * concurrent attempt waits and then finds it handled), the register fetches, the assessment and
- * the route with its case event, notification and audit entries. If that transaction fails, the
- * fetches and audit entries are still committed (`logAttempt`) before the error goes on.
+ * Writes an attempt's result in ONE statement (data-modifying CTEs: one round trip, one
+ * transaction): the claim, which moves the case to its result under a row lock so a concurrent
+ * attempt waits and then finds it handled; the register fetches and the read/fetch audit
+ * entries (always); and, only if the claim took the case, the assessment and the route — the
+ * decision with its payment, a proposal, or the manual queue — with case event, notification
+ * and audit entries. If the statement fails, the fetches and audit entries are still committed
+ * (`logAttempt`) before the error goes on; a decision that already exists is "already handled".
  */
 async function commitRun(
   ctx: Ctx,
@@ -347,36 +362,53 @@ async function commitRun(
   assessment: AssessmentRow | null,
   route: Route,
 ): Promise<RobotResult> {
+  const schema = ctx.tenant.schema;
+  const to =
+    route.kind === 'decide'
+      ? { processing: 'decided', status: 'completed' }
+      : route.kind === 'propose'
+        ? { processing: 'proposed', status: 'in_progress' }
+        : { processing: 'manual', status: 'in_progress', manualReasons: route.reasons };
+  const steps: [string, RawBuilder<unknown>][] = [
+    ['claimed', claimStep(ctx, c.applicationId, to)],
+    ['fetches', fetchesStep(ctx, c.applicationId, fetches)],
+  ];
+  if (assessment) {
+    steps.push([
+      'assessment',
+      insertFromJson(schema, 'robotAssessments', [{ applicationId: c.applicationId, ...assessment }], {
+        when: claimedCase,
+        onConflictDoNothing: 'applicationId',
+      }),
+    ]);
+  }
+  let routed: RouteSteps;
+  if (route.kind === 'decide') {
+    const locked: LockedApplication = {
+      applicationId: c.applicationId,
+      caseNumber: c.caseNumber,
+      month: c.month,
+      form: c.form,
+      personId: c.personId,
+      personnummer: c.personnummer,
+      givenName: c.givenName,
+      familyName: c.familyName,
+    };
+    routed = decisionSteps(ctx, locked, route.decision, { when: claimedCase, movesApplication: false });
+  } else if (route.kind === 'propose') {
+    routed = proposeSteps(ctx, c, route);
+  } else {
+    routed = manualSteps(ctx, c, route.reasons, claimedCase);
+  }
+  // One audit insert: what the attempt read and fetched (always), then what it concluded.
+  steps.push(...routed.steps, ['audit', auditStep(ctx, [{ events: audit }, routed.audit])]);
   try {
-    return await ctx.db.transaction().execute(async (trx): Promise<RobotResult> => {
-      const claimed = await claim(ctx, trx, c.applicationId);
-      await logFetches(ctx, trx, c.applicationId, fetches);
-      if (!claimed) {
-        await recordAudit(ctx, audit, trx);
-        return 'already_handled';
-      }
-      if (assessment) {
-        await tenant(trx, ctx.tenant.schema)
-          .insertInto('robotAssessments')
-          .values({ applicationId: c.applicationId, ...assessment })
-          .onConflict((oc) => oc.column('applicationId').doNothing())
-          .execute();
-      }
-      switch (route.kind) {
-        case 'manual':
-          await toManual(ctx, trx, c, route.reasons, audit);
-          return 'manual';
-        case 'propose':
-          await propose(ctx, trx, c, route, audit);
-          return 'proposed';
-        case 'decide':
-          await recordDecision(ctx, trx, { ...route.decision, auditWith: audit, locked: claimed });
-          return 'decided';
-      }
-    });
+    const { rows } = await withSteps(steps, sql`SELECT ${claimedCase} AS claimed`).execute(ctx.db);
+    if (!(rows[0] as { claimed: boolean }).claimed) return 'already_handled';
+    return route.kind === 'decide' ? 'decided' : route.kind === 'propose' ? 'proposed' : 'manual';
   } catch (error) {
     await logAttempt(ctx, c, fetches, audit);
-    if (error instanceof DomainError && error.code === 'decision_exists') return 'already_handled';
+    if (isDecisionExists(error)) return 'already_handled';
     throw error;
   }
 }
@@ -513,8 +545,8 @@ export async function runRobot(
   });
   const assessmentRow: AssessmentRow = {
     outcome: assessment.outcome,
-    reasons: JSON.stringify(assessment.reasons),
-    calculation: JSON.stringify(calculation),
+    reasons: assessment.reasons,
+    calculation,
     normVersion: calculation.normVersion,
     guidelinesVersionId,
   };
@@ -595,12 +627,27 @@ export async function robotGaveUp(
     .where('applicationId', '=', payload.applicationId)
     .executeTakeFirst();
   if (!app) return;
-  await deps.db.transaction().execute((trx) =>
-    toManual(ctx, trx, app, [
-      {
-        code: 'technical_error',
-        text: `Tekniskt fel: roboten kunde inte slutföra bedömningen (${error.message.slice(0, 200)}).`,
-      },
-    ]),
-  );
+  const reasons = [
+    {
+      code: 'technical_error',
+      text: `Tekniskt fel: roboten kunde inte slutföra bedömningen (${error.message.slice(0, 200)}).`,
+    },
+  ];
+  const manual = manualSteps(ctx, app, reasons, claimedCase);
+  // Only from a robot state: a case a caseworker or the robot already moved stays where it is.
+  await withSteps(
+    [
+      [
+        'claimed',
+        sql`UPDATE ${sql.id(t.schema, 'applications')}
+          SET processing = 'manual', status = 'in_progress',
+            manual_reasons = ${JSON.stringify(reasons)}::jsonb, updated_at = ${ctx.now()}
+          WHERE application_id = ${app.applicationId} AND ${inRobotState}
+          RETURNING application_id`,
+      ],
+      ...manual.steps,
+      ['audit', auditStep(ctx, [manual.audit])],
+    ],
+    sql`SELECT 1`,
+  ).execute(deps.db);
 }

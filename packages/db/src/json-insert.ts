@@ -1,0 +1,92 @@
+import { type Insertable, type RawBuilder, sql } from 'kysely';
+import type { TenantTables } from './schema.ts';
+
+/**
+ * A row for `insertFromJson`: the table's insertable column names (camelCase, as everywhere
+ * else), with values as JSON gives them — a jsonb column takes the object itself, not a string.
+ */
+export type JsonRow<T> = { [K in keyof Insertable<T>]?: unknown };
+
+/** The CamelCasePlugin's mapping (`paymentDate` → `payment_date`). */
+export const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+
+export interface InsertFromJsonOptions {
+  /** Insert only when this condition holds, e.g. `EXISTS (SELECT 1 FROM claimed)`. */
+  when?: RawBuilder<unknown>;
+  /** `ON CONFLICT (column) DO NOTHING` (camelCase column name). */
+  onConflictDoNothing?: string;
+  /** Columns to return (camelCase), for a later step of the same statement. */
+  returning?: string[];
+}
+
+/** Rows written only `when` the condition holds (see `insertGroupsFromJson`). */
+export interface JsonRowGroup<T> {
+  rows: readonly JsonRow<T>[];
+  when?: RawBuilder<unknown> | undefined;
+}
+
+/**
+ * `INSERT INTO <schema>.<table> (…) SELECT … FROM jsonb_populate_recordset(…)`: rows as one
+ * JSON parameter, each value converted to its column's type by PostgreSQL, inserted in the
+ * order given. Made to be one step of a statement with data-modifying CTEs, so that a whole
+ * write (decision, payment, case event, notification, audit entries) is one round trip and one
+ * plan instead of one per table.
+ *
+ * The column list is the union of the rows' keys; a key a row leaves out is NULL in that row
+ * (not the column default), so give every row the same keys. A key that is not a column of the
+ * table fails the statement ("column r.x does not exist") instead of being dropped silently.
+ * No rows: a step that does nothing.
+ */
+export function insertFromJson<K extends keyof TenantTables & string>(
+  schema: string,
+  table: K,
+  rows: readonly JsonRow<TenantTables[K]>[],
+  options: InsertFromJsonOptions = {},
+): RawBuilder<unknown> {
+  return insertGroupsFromJson(schema, table, [{ rows, when: options.when }], options);
+}
+
+/**
+ * `insertFromJson` for several groups of rows, each with its own condition, in ONE insert —
+ * so rows that must stay in order (an audit trail: what was read, then what was decided) get
+ * their identity keys in the order given, group after group.
+ */
+export function insertGroupsFromJson<K extends keyof TenantTables & string>(
+  schema: string,
+  table: K,
+  groups: readonly JsonRowGroup<TenantTables[K]>[],
+  options: Omit<InsertFromJsonOptions, 'when'> = {},
+): RawBuilder<unknown> {
+  const written = groups.filter((g) => g.rows.length > 0);
+  if (written.length === 0) {
+    if (options.returning) throw new Error(`insertFromJson(${table}): no rows to return from`);
+    return sql`SELECT WHERE false`;
+  }
+  const columns = [...new Set(written.flatMap((g) => g.rows.flatMap((row) => Object.keys(row))))].map(
+    snakeCase,
+  );
+  const target = sql.id(schema, snakeCase(table));
+  const json = (rows: readonly object[]) =>
+    JSON.stringify(
+      rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [snakeCase(k), v]))),
+    );
+  const selects = written.map(
+    (g, i) => sql`SELECT ${sql.lit(i)} AS json_group, r.*
+      FROM jsonb_populate_recordset(NULL::${target}, ${json(g.rows)}::jsonb) WITH ORDINALITY AS r
+      ${g.when ? sql`WHERE ${g.when}` : sql``}`,
+  );
+  return sql`INSERT INTO ${target} (${sql.join(columns.map((c) => sql.id(c)))})
+    SELECT ${sql.join(columns.map((c) => sql.id('r', c)))}
+    FROM (${sql.join(selects, sql` UNION ALL `)}) AS r
+    ORDER BY r.json_group, r.ordinality
+    ${options.onConflictDoNothing ? sql`ON CONFLICT (${sql.id(snakeCase(options.onConflictDoNothing))}) DO NOTHING` : sql``}
+    ${options.returning ? sql`RETURNING ${sql.join(options.returning.map((c) => sql.id(snakeCase(c))))}` : sql``}`;
+}
+
+/** `WITH a AS (…), b AS (…) <final>` from named steps: one statement, one round trip. */
+export function withSteps(
+  steps: readonly (readonly [name: string, step: RawBuilder<unknown>])[],
+  final: RawBuilder<unknown>,
+): RawBuilder<unknown> {
+  return sql`WITH ${sql.join(steps.map(([name, step]) => sql`${sql.id(name)} AS (${step})`))} ${final}`;
+}
