@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 
@@ -214,4 +216,51 @@ export function syntheticMunicipalityCodes(
   }
   if (codes.length < count) throw new Error(`only ${codes.length} synthetic codes available`);
   return codes;
+}
+
+/**
+ * CPU used by the whole machine (all processes, from /proc/stat) between two readings, in
+ * cores: 2.0 on a 2-core machine means it was saturated. Null where /proc/stat is missing.
+ */
+export function machineCpu(): () => { busyCores: number; cores: number } | null {
+  const read = () => {
+    try {
+      const lines = readFileSync('/proc/stat', 'utf8').split('\n');
+      const [, ...ticks] = (lines[0] ?? '').trim().split(/\s+/).map(Number);
+      const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle + iowait
+      const total = ticks.slice(0, 8).reduce((s, v) => s + v, 0); // up to steal, no guest
+      const cores = lines.filter((l) => /^cpu\d+ /.test(l)).length;
+      return { busy: total - idle, total, cores };
+    } catch {
+      return null;
+    }
+  };
+  const start = read();
+  return () => {
+    const end = read();
+    if (!start || !end || end.total === start.total) return null;
+    return { busyCores: ((end.busy - start.busy) / (end.total - start.total)) * end.cores, cores: end.cores };
+  };
+}
+
+/**
+ * With BENCH_CPU_PROFILE=<dir>, records a V8 CPU profile of this process between start and
+ * stop (open it in Chrome DevTools or speedscope); otherwise does nothing.
+ */
+export async function cpuProfile(label: string): Promise<() => Promise<string | null>> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  if (!dir) return async () => null;
+  const { Session } = await import('node:inspector/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.start');
+  return async () => {
+    const { profile } = await session.post('Profiler.stop');
+    session.disconnect();
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${label}-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(profile));
+    return file;
+  };
 }

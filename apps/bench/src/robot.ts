@@ -48,9 +48,11 @@ import { bootWorker, createLogger, DEFAULT_RETENTION, loadConfig } from '@samver
 import { Queue, Worker } from 'bullmq';
 import type pg from 'pg';
 import {
+  cpuProfile,
   createScratchDb,
   fmt,
   header,
+  machineCpu,
   median,
   PGBENCH_ARGS,
   type PgbenchBaseline,
@@ -561,7 +563,14 @@ async function scenario(
   // Backlog: applications that came in while no worker ran (overnight, an outage), then one
   // worker drains them — the robot's own rate, without submissions competing for the machine.
   let backlog:
-    | { count: number; from: number; startedAt: number; commitsPerApp: number; cpuShare: number }
+    | {
+        count: number;
+        from: number;
+        startedAt: number;
+        commitsPerApp: number;
+        cpuShare: number;
+        machine: { busyCores: number; cores: number } | null;
+      }
     | undefined;
   if (BACKLOG > 0) {
     const refusedBefore = refused.length;
@@ -579,6 +588,8 @@ async function scenario(
     const commitsBefore = await commitsOf();
     const startedAt = Date.now();
     const cpuAtStart = process.cpuUsage();
+    const machineAtStart = machineCpu();
+    const stopProfile = await cpuProfile(`robot-backlog-${tenantCount}-tenants`);
     worker = await startRobotWorker(db, simulator, cleanup);
     if (!(await worker.completedAtLeast(count, TIMEOUT_S * 1000))) {
       console.log(
@@ -587,9 +598,12 @@ async function scenario(
     }
     const drainCpu = process.cpuUsage(cpuAtStart);
     const cpuShare = (drainCpu.user + drainCpu.system) / 1000 / (Date.now() - startedAt);
+    const machine = machineAtStart();
+    const profileFile = await stopProfile();
+    if (profileFile) console.log(`  CPU profile of the drain: ${profileFile}`);
     await sleep(1500);
     const commitsPerApp = ((await commitsOf()) - commitsBefore) / Math.max(1, count);
-    backlog = { count, from, startedAt, commitsPerApp, cpuShare };
+    backlog = { count, from, startedAt, commitsPerApp, cpuShare, machine };
     failedAttempts += worker.failedAttempts();
     lastFailure = worker.lastFailure() || lastFailure;
     for (const [result, n] of Object.entries(worker.results()))
@@ -714,7 +728,10 @@ async function scenario(
   if (backlog)
     console.log(
       `  while draining the backlog: ${fmt(backlog.commitsPerApp, 1)} PostgreSQL commits per application (robot and relay only); ` +
-        `this Node process (relay + robot worker + register simulator) used ${fmt(backlog.cpuShare, 2)} CPU-seconds per second`,
+        `this Node process (relay + robot worker + register simulator) used ${fmt(backlog.cpuShare, 2)} CPU-seconds per second` +
+        (backlog.machine
+          ? `; the whole machine ${fmt(backlog.machine.busyCores, 2)} of ${backlog.machine.cores} cores (PostgreSQL, Redis and the rest: ${fmt(backlog.machine.busyCores - backlog.cpuShare, 2)})`
+          : ''),
     );
   if (failedAttempts > 0)
     console.log(`  ! ${failedAttempts} robot job attempts failed (retried by BullMQ), last: ${lastFailure}`);

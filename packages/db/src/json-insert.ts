@@ -1,4 +1,5 @@
 import { type Insertable, type RawBuilder, sql } from 'kysely';
+import type { RootDb } from './connection.ts';
 import type { TenantTables } from './schema.ts';
 
 /**
@@ -89,4 +90,18 @@ export function withSteps(
   final: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
   return sql`WITH ${sql.join(steps.map(([name, step]) => sql`${sql.id(name)} AS (${step})`))} ${final}`;
+}
+
+/**
+ * Runs `withSteps(steps, final)` as one statement. The statement is raw SQL with snake_case
+ * names already, so it runs without the CamelCasePlugin (whose walk over a large raw tree cost
+ * more than the rest of compiling it); `final`'s columns come back as named in the SQL.
+ */
+export async function executeSteps<R>(
+  db: RootDb,
+  steps: readonly (readonly [name: string, step: RawBuilder<unknown>])[],
+  final: RawBuilder<unknown>,
+): Promise<R[]> {
+  const { rows } = await withSteps(steps, final).execute(db.withoutPlugins());
+  return rows as R[];
 }

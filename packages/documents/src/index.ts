@@ -38,6 +38,7 @@ export {
   SOCIAL_BENEFIT_CATEGORY_PURPOSE,
   SWEDISH_CLEARING_SYSTEM,
 } from './payments/build-pain001.ts';
+export { paymentEndToEndId, paymentIdFromEndToEndId } from './payments/end-to-end-id.ts';
 export { containsPersonnummer } from './payments/iso20022-text.ts';
 export type {
   CreditorAccount,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findMunicipality, insertFromJson, platform, type RootDb, tenant, withSteps } from '@samverkan/db';
+import { executeSteps, findMunicipality, insertFromJson, platform, type RootDb, tenant } from '@samverkan/db';
 import {
   type Calculation,
   DomainError,
@@ -330,7 +330,7 @@ export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput
     ...(performer ? { performer } : {}),
   });
   try {
-    await withSteps([...write.steps, ['audit', auditStep(ctx, [write.audit])]], sql`SELECT 1`).execute(trx);
+    await executeSteps(trx, [...write.steps, ['audit', auditStep(ctx, [write.audit])]], sql`SELECT 1`);
   } catch (error) {
     if (isDecisionExists(error)) throw new DomainError('decision_exists', 'Ansökan är redan beslutad.');
     throw error;

@@ -1,5 +1,5 @@
 import { findMunicipality, platform, tenant } from '@samverkan/db';
-import { buildPain001 } from '@samverkan/documents';
+import { buildPain001, paymentEndToEndId } from '@samverkan/documents';
 import { DomainError } from '@samverkan/domain';
 import { recordAudit } from '../audit/record-audit.ts';
 import type { Ctx } from '../context.ts';
@@ -52,7 +52,7 @@ export async function createPaymentFile(ctx: Ctx, paymentDate: string) {
         paymentDate,
         debtor: { name: ctx.tenant.name, orgNumber, account: debtorAccount },
         payments: payments.map((p) => ({
-          endToEndId: p.paymentId.replaceAll('-', '').slice(0, 35),
+          endToEndId: paymentEndToEndId(p.paymentId),
           amountOre: p.amountOre,
           creditorName: p.payeeName,
           account: p.payeeAccount,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { findMunicipality, insertFromJson, platform, type RootDb, tenant, withSteps } from '@samverkan/db';
+import { executeSteps, findMunicipality, insertFromJson, platform, type RootDb, tenant } from '@samverkan/db';
 import {
   type Assessment,
   assessApplication,
@@ -16,7 +16,7 @@ import {
   type RegisterResponse,
   sourcesFor,
 } from '@samverkan/registers';
-import { type RawBuilder, sql } from 'kysely';
+import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import { type ApplicationForm, toCalculationInput } from '../applications/form.ts';
 import { notificationStep } from '../applications/notifications.ts';
@@ -88,7 +88,7 @@ const ROBOT_STATES = ['queued', 'assessing'] as const;
  * latest labour-market plan, the household's latest earlier decision, and the stamps of the
  * tenant reference data (see RobotCache) as of this same snapshot.
  */
-async function readCase(db: RootDb, schema: string, code: string, applicationId: string) {
+function readCaseQuery(db: RootDb, schema: string, code: string, applicationId: string) {
   const table = (name: string) => sql.id(schema, name);
   return tenant(db, schema)
     .selectFrom('applications as a')
@@ -143,11 +143,36 @@ async function readCase(db: RootDb, schema: string, code: string, applicationId:
         (SELECT string_agg(ag::text, ',' ORDER BY ag.agreement_id) FROM platform.agreements ag
           WHERE ag.tenant_code = ${code})))`.as('platformStamp'),
     ])
-    .where('a.applicationId', '=', applicationId)
-    .executeTakeFirst();
+    .where('a.applicationId', '=', applicationId);
 }
 
-type CaseRow = NonNullable<Awaited<ReturnType<typeof readCase>>>;
+type CaseRow = NonNullable<Awaited<ReturnType<ReturnType<typeof readCaseQuery>['executeTakeFirst']>>>;
+
+/**
+ * `readCaseQuery` compiled once per tenant, with the application id as its one varying
+ * parameter: building and compiling the query through kysely for every job cost more Node CPU
+ * than the rest of the read. Bounded by the number of tenants.
+ */
+const compiledReadCase = new Map<string, { query: CompiledQuery<CaseRow>; index: number }>();
+const APPLICATION_PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
+
+async function readCase(db: RootDb, schema: string, code: string, applicationId: string) {
+  const key = `${schema}|${code}`;
+  let compiled = compiledReadCase.get(key);
+  if (!compiled) {
+    const query = readCaseQuery(db, schema, code, APPLICATION_PLACEHOLDER).compile();
+    const index = query.parameters.indexOf(APPLICATION_PLACEHOLDER);
+    if (index < 0 || query.parameters.lastIndexOf(APPLICATION_PLACEHOLDER) !== index) {
+      throw new Error('readCase: the application id must be exactly one parameter of the query');
+    }
+    compiled = { query, index };
+    compiledReadCase.set(key, compiled);
+  }
+  const parameters = [...compiled.query.parameters];
+  parameters[compiled.index] = applicationId;
+  const { rows } = await db.executeQuery<CaseRow>({ ...compiled.query, parameters });
+  return rows[0];
+}
 
 /** One register answer (or failure) for the case's register log. */
 interface FetchLog {
@@ -335,14 +360,15 @@ function proposeSteps(ctx: Ctx, c: CaseRow, route: Extract<Route, { kind: 'propo
  * the case shows what was fetched before the job is retried.
  */
 async function logAttempt(ctx: Ctx, c: CaseRow, fetches: readonly FetchLog[], audit: AuditEvent[]) {
-  await withSteps(
+  await executeSteps(
+    ctx.db,
     [
       ['claimed', claimStep(ctx, c.applicationId, { processing: 'assessing', status: 'in_progress' })],
       ['fetches', fetchesStep(ctx, c.applicationId, fetches)],
       ['audit', auditStep(ctx, [{ events: audit }])],
     ],
     sql`SELECT 1`,
-  ).execute(ctx.db);
+  );
 }
 
 /**
@@ -403,8 +429,12 @@ async function commitRun(
   // One audit insert: what the attempt read and fetched (always), then what it concluded.
   steps.push(...routed.steps, ['audit', auditStep(ctx, [{ events: audit }, routed.audit])]);
   try {
-    const { rows } = await withSteps(steps, sql`SELECT ${claimedCase} AS claimed`).execute(ctx.db);
-    if (!(rows[0] as { claimed: boolean }).claimed) return 'already_handled';
+    const [result] = await executeSteps<{ claimed: boolean }>(
+      ctx.db,
+      steps,
+      sql`SELECT ${claimedCase} AS claimed`,
+    );
+    if (!result?.claimed) return 'already_handled';
     return route.kind === 'decide' ? 'decided' : route.kind === 'propose' ? 'proposed' : 'manual';
   } catch (error) {
     await logAttempt(ctx, c, fetches, audit);
@@ -635,7 +665,8 @@ export async function robotGaveUp(
   ];
   const manual = manualSteps(ctx, app, reasons, claimedCase);
   // Only from a robot state: a case a caseworker or the robot already moved stays where it is.
-  await withSteps(
+  await executeSteps(
+    ctx.db,
     [
       [
         'claimed',
@@ -649,5 +680,5 @@ export async function robotGaveUp(
       ['audit', auditStep(ctx, [manual.audit])],
     ],
     sql`SELECT 1`,
-  ).execute(deps.db);
+  );
 }
