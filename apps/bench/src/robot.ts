@@ -38,12 +38,7 @@ import {
 } from '@samverkan/db';
 import { parseTenantGuidelines } from '@samverkan/domain';
 import { redisConnection } from '@samverkan/jobs';
-import {
-  buildPersonnummer,
-  createHttpRegisterGateway,
-  type RegisterSimulator,
-  startRegisterSimulator,
-} from '@samverkan/registers';
+import { buildPersonnummer, createHttpRegisterGateway, startRegisterSimulator } from '@samverkan/registers';
 import { bootWorker, createLogger, DEFAULT_RETENTION, loadConfig } from '@samverkan/worker';
 import { Queue, Worker } from 'bullmq';
 import type pg from 'pg';
@@ -66,6 +61,7 @@ import {
   sleep,
   syntheticMunicipalityCodes,
 } from './lib.ts';
+import { type BenchSimulator, startSimulatorProcess } from './simulator-process.ts';
 
 const envInt = (name: string, fallback: number) => {
   const value = process.env[name];
@@ -205,16 +201,18 @@ function personnummerFor(i: number): string {
  */
 async function prepareApplicants(
   db: ScratchDb,
-  simulator: RegisterSimulator,
+  simulator: BenchSimulator,
   codes: readonly string[],
   count: number,
   month: string,
 ) {
   const applicants: Applicant[] = [];
+  const registered: Promise<void>[] = [];
   for (let i = 0; i < count; i++) {
     const code = codes[i % codes.length] as string;
     const personnummer = personnummerFor(i);
-    simulator.setPerson({
+    if (registered.length >= 32) await Promise.all(registered.splice(0));
+    const set = simulator.setPerson({
       description: 'bench',
       population: {
         personnummer,
@@ -227,8 +225,10 @@ async function prepareApplicants(
       },
       profile: { labourMarket: { registered: true, registrationDate: '2025-01-01', program: null } },
     });
+    registered.push(set);
     applicants.push({ code, personnummer });
   }
+  await Promise.all(registered);
   const { first, planTo } = monthBounds(month);
   await withAdminClient(db.adminUrl, async (client) => {
     for (const code of codes) {
@@ -368,7 +368,7 @@ interface RobotWorker {
  */
 async function startRobotWorker(
   db: ScratchDb,
-  simulator: RegisterSimulator,
+  simulator: BenchSimulator,
   cleanup: (fn: () => unknown) => void,
 ): Promise<RobotWorker> {
   const prefix = `samverkan-bench-${randomBytes(4).toString('hex')}`;
@@ -432,7 +432,7 @@ async function startRobotWorker(
 async function scenario(
   tenantCount: number,
   applications: number,
-  simulator: RegisterSimulator,
+  simulator: BenchSimulator,
   pgbench: PgbenchBaseline,
   cleanup: (fn: () => unknown) => void,
 ): Promise<ScenarioResult> {
@@ -719,7 +719,7 @@ async function scenario(
       : []),
   ]);
   console.log(
-    `  this Node process (submitters + relay + robot worker + register simulator) used ${fmt(cpuShare, 2)} CPU-seconds per second during the burst (1.00 = one core)`,
+    `  this Node process (submitters + relay + robot worker) used ${fmt(cpuShare, 2)} CPU-seconds per second during the burst (1.00 = one core)`,
   );
   console.log(
     `  PostgreSQL commits in the scratch database during the burst: ${fmt(commitsPerApp, 1)} per application ` +
@@ -728,7 +728,7 @@ async function scenario(
   if (backlog)
     console.log(
       `  while draining the backlog: ${fmt(backlog.commitsPerApp, 1)} PostgreSQL commits per application (robot and relay only); ` +
-        `this Node process (relay + robot worker + register simulator) used ${fmt(backlog.cpuShare, 2)} CPU-seconds per second` +
+        `this Node process (relay + robot worker) used ${fmt(backlog.cpuShare, 2)} CPU-seconds per second` +
         (backlog.machine
           ? `; the whole machine ${fmt(backlog.machine.busyCores, 2)} of ${backlog.machine.cores} cores (PostgreSQL, Redis and the rest: ${fmt(backlog.machine.busyCores - backlog.cpuShare, 2)})`
           : ''),
@@ -762,10 +762,26 @@ async function scenario(
 
 // ---------------------------------------------------------------- main
 
+/** BENCH_SIMULATOR=inline: the simulator in this process (as the benchmark ran before 2026-12-01). */
+async function inlineSimulator(): Promise<BenchSimulator> {
+  const sim = await startRegisterSimulator({ port: 0, host: '127.0.0.1', fixtures: [] });
+  return {
+    url: sim.url,
+    setPerson: async (fixture) => {
+      sim.setPerson(fixture);
+    },
+    close: () => sim.close(),
+  };
+}
+
 await runBenchmark(async (cleanup) => {
   console.log(`samverkan bench:robot — ${new Date().toISOString()} — node ${process.version}`);
-  const simulator = await startRegisterSimulator({ port: 0, host: '127.0.0.1', fixtures: [] });
+  const simulator: BenchSimulator =
+    process.env.BENCH_SIMULATOR === 'inline' ? await inlineSimulator() : await startSimulatorProcess();
   cleanup(() => simulator.close());
+  console.log(
+    `  register simulator: ${process.env.BENCH_SIMULATOR === 'inline' ? 'in this process (BENCH_SIMULATOR=inline)' : 'its own process, as pnpm dev runs it'}`,
+  );
   const pgbench = await pgbenchBaseline();
   if (!pgbench.available) console.log(`  note: ${pgbench.note}`);
   else console.log(`  pgbench baseline: -i -s 1, then ${PGBENCH_ARGS.join(' ')} before each scenario`);

@@ -1,5 +1,6 @@
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { PreparingClient } from './prepared.ts';
 import type { PlatformTables, TenantTables } from './schema.ts';
 
 // int8 (counts, öre, identity keys) as JS numbers: every amount we store is far below 2^53.
@@ -30,6 +31,8 @@ export function createDb(options: DbOptions): RootDb {
     application_name: options.applicationName ?? 'samverkan',
     statement_timeout: options.statementTimeoutMs ?? 15_000,
     idleTimeoutMillis: 30_000,
+    // Runs statements marked with PREPARED_MARK as prepared statements (see prepared.ts).
+    Client: PreparingClient,
   });
   // Without a listener an idle client's network error would crash the process.
   pool.on('error', () => {});

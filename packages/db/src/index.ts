@@ -2,6 +2,7 @@ export * from './connection.ts';
 export * from './export-import.ts';
 export * from './json-insert.ts';
 export * from './migrate.ts';
+export * from './prepared.ts';
 export * from './repos/audit.repo.ts';
 export * from './repos/outbox.repo.ts';
 export * from './repos/registry.repo.ts';

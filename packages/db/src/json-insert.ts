@@ -1,5 +1,6 @@
 import { type Insertable, type RawBuilder, sql } from 'kysely';
 import type { RootDb } from './connection.ts';
+import { asPrepared } from './prepared.ts';
 import type { TenantTables } from './schema.ts';
 
 /**
@@ -8,8 +9,16 @@ import type { TenantTables } from './schema.ts';
  */
 export type JsonRow<T> = { [K in keyof Insertable<T>]?: unknown };
 
-/** The CamelCasePlugin's mapping (`paymentDate` → `payment_date`). */
-export const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+const snakeNames = new Map<string, string>();
+/** The CamelCasePlugin's mapping (`paymentDate` → `payment_date`); column names are few, so memoised. */
+export function snakeCase(name: string): string {
+  let snake = snakeNames.get(name);
+  if (snake === undefined) {
+    snake = name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    snakeNames.set(name, snake);
+  }
+  return snake;
+}
 
 export interface InsertFromJsonOptions {
   /** Insert only when this condition holds, e.g. `EXISTS (SELECT 1 FROM claimed)`. */
@@ -96,12 +105,16 @@ export function withSteps(
  * Runs `withSteps(steps, final)` as one statement. The statement is raw SQL with snake_case
  * names already, so it runs without the CamelCasePlugin (whose walk over a large raw tree cost
  * more than the rest of compiling it); `final`'s columns come back as named in the SQL.
+ * `prepared`: a statement whose text repeats (same steps, values only in parameters) runs as a
+ * prepared statement (see prepared.ts).
  */
 export async function executeSteps<R>(
   db: RootDb,
   steps: readonly (readonly [name: string, step: RawBuilder<unknown>])[],
   final: RawBuilder<unknown>,
+  options: { prepared?: boolean } = {},
 ): Promise<R[]> {
-  const { rows } = await withSteps(steps, final).execute(db.withoutPlugins());
+  const query = withSteps(steps, final).compile(db.withoutPlugins());
+  const { rows } = await db.withoutPlugins().executeQuery(options.prepared ? asPrepared(query) : query);
   return rows as R[];
 }

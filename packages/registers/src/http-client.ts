@@ -1,3 +1,5 @@
+import http from 'node:http';
+import https from 'node:https';
 import { DomainError } from '@samverkan/domain';
 import type { z } from 'zod';
 import type { RegisterEndpoint, RegisterGateway } from './gateway.ts';
@@ -13,7 +15,60 @@ export interface HttpRegisterGatewayOptions {
   retries?: number;
   /** Backoff before retry n (0-based) is `backoffMs · 2ⁿ` plus up to 20 % jitter. */
   backoffMs?: number;
+  /**
+   * Send requests with this `fetch` instead (tests count attempts with it). Without it requests
+   * go through node:http with a keep-alive agent: the robot makes two register calls per case,
+   * and fetch's web-stream machinery cost more CPU than the rest of the call.
+   */
   fetchImpl?: typeof fetch;
+}
+
+/** One HTTP exchange; rejects on network errors and when `signal` fires (timeout). */
+type Transport = (request: {
+  method: 'GET' | 'POST';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+  signal: AbortSignal;
+}) => Promise<{ status: number; text: string }>;
+
+function fetchTransport(fetchImpl: typeof fetch): Transport {
+  return async ({ method, url, headers, body, signal }) => {
+    const init: RequestInit = { method, headers, signal };
+    if (body !== undefined) init.body = body;
+    const res = await fetchImpl(url, init);
+    return { status: res.status, text: await res.text() };
+  };
+}
+
+function nodeTransport(): Transport {
+  const agents = {
+    http: new http.Agent({ keepAlive: true }),
+    https: new https.Agent({ keepAlive: true }),
+  };
+  return ({ method, url, headers, body, signal }) =>
+    new Promise((resolve, reject) => {
+      const secure = url.startsWith('https:');
+      const request = (secure ? https : http).request(
+        url,
+        {
+          method,
+          headers: body === undefined ? headers : { ...headers, 'content-length': Buffer.byteLength(body) },
+          agent: secure ? agents.https : agents.http,
+          signal,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('end', () =>
+            resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+          );
+          res.on('error', reject);
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
 }
 
 type Failure = { kind: 'timeout' } | { kind: 'network' } | { kind: 'status'; status: number };
@@ -47,7 +102,7 @@ function failureMessage(endpoint: RegisterEndpoint, failure: Failure | undefined
  */
 export function createHttpRegisterGateway(options: HttpRegisterGatewayOptions): RegisterGateway {
   const { timeoutMs = 5000, retries = 2, backoffMs = 200 } = options;
-  const fetchImpl = options.fetchImpl ?? globalThis.fetch;
+  const transport = options.fetchImpl ? fetchTransport(options.fetchImpl) : nodeTransport();
   const baseUrl = options.baseUrl.replace(/\/+$/, '');
 
   async function call(
@@ -63,17 +118,18 @@ export function createHttpRegisterGateway(options: HttpRegisterGatewayOptions): 
     for (let attempt = 0; attempt <= retries; attempt++) {
       if (attempt > 0) await sleep(backoffMs * 2 ** (attempt - 1) * (1 + Math.random() * 0.2));
       try {
-        const signal = AbortSignal.timeout(timeoutMs);
-        const init: RequestInit = { method, headers, signal };
-        if (body !== undefined) init.body = JSON.stringify(body);
-        const res = await fetchImpl(`${baseUrl}${path}`, init);
+        const res = await transport({
+          method,
+          url: `${baseUrl}${path}`,
+          headers,
+          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
         if (res.status >= 500 || res.status === 429) {
-          await res.body?.cancel();
           lastFailure = { kind: 'status', status: res.status };
           continue;
         }
-        const text = await res.text();
-        return { status: res.status, body: parseJson(text), requestId, attempts: attempt + 1 };
+        return { status: res.status, body: parseJson(res.text), requestId, attempts: attempt + 1 };
       } catch (error) {
         lastFailure = isTimeout(error) ? { kind: 'timeout' } : { kind: 'network' };
       }

@@ -1,5 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { executeSteps, findMunicipality, insertFromJson, platform, type RootDb, tenant } from '@samverkan/db';
+import {
+  asPrepared,
+  executeSteps,
+  findMunicipality,
+  insertFromJson,
+  platform,
+  type RootDb,
+  tenant,
+} from '@samverkan/db';
 import {
   type Assessment,
   assessApplication,
@@ -170,7 +178,7 @@ async function readCase(db: RootDb, schema: string, code: string, applicationId:
   }
   const parameters = [...compiled.query.parameters];
   parameters[compiled.index] = applicationId;
-  const { rows } = await db.executeQuery<CaseRow>({ ...compiled.query, parameters });
+  const { rows } = await db.executeQuery<CaseRow>(asPrepared({ ...compiled.query, parameters }));
   return rows[0];
 }
 
@@ -433,6 +441,7 @@ async function commitRun(
       ctx.db,
       steps,
       sql`SELECT ${claimedCase} AS claimed`,
+      { prepared: true },
     );
     if (!result?.claimed) return 'already_handled';
     return route.kind === 'decide' ? 'decided' : route.kind === 'propose' ? 'proposed' : 'manual';
