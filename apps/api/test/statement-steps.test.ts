@@ -1,0 +1,137 @@
+import {
+  asPrepared,
+  createDb,
+  executeSteps,
+  insertFromJson,
+  insertGroupsFromJson,
+  MAX_PREPARED_PER_CONNECTION,
+  PREPARED_MARK,
+} from '@samverkan/db';
+import { CompiledQuery, sql } from 'kysely';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from './helpers.ts';
+
+// The building blocks of the robot's and the decision's one-statement writes (json-insert.ts)
+// and of the prepared statements (prepared.ts), against the real database.
+const t = useTestApp();
+const SCHEMA = 'kommun_1287';
+
+const auditRow = (action: string, detail: Record<string, unknown> = {}) => ({
+  actorKind: 'system',
+  actorId: 'test',
+  actingForCode: '1287',
+  action,
+  outcome: 'allowed',
+  requestId: 'statement-steps',
+  detail,
+});
+
+async function auditActions(requestId = 'statement-steps') {
+  return t.admin(
+    async (c) =>
+      (
+        await c.query<{ action: string; detail: Record<string, unknown> }>(
+          `SELECT action, detail FROM ${SCHEMA}.audit_log WHERE request_id = $1 ORDER BY audit_id`,
+          [requestId],
+        )
+      ).rows,
+  );
+}
+
+describe('one statement from JSON rows', () => {
+  it('writes groups in the order given, skips a group whose condition fails, keeps jsonb as objects', async () => {
+    await executeSteps(
+      t.db,
+      [
+        [
+          'audit',
+          insertGroupsFromJson(SCHEMA, 'auditLog', [
+            { rows: [auditRow('first', { nested: { a: 1 } }), auditRow('second')] },
+            { rows: [auditRow('never')], when: sql`false` },
+            { rows: [auditRow('third')], when: sql`true` },
+          ]),
+        ],
+      ],
+      sql`SELECT 1`,
+    );
+    const rows = await auditActions();
+    expect(rows.map((r) => r.action)).toEqual(['first', 'second', 'third']);
+    expect(rows[0]?.detail).toEqual({ nested: { a: 1 } });
+  });
+
+  it('fails the whole statement on a key that is not a column, and nothing of it is written', async () => {
+    const requestId = 'statement-steps-atomic';
+    await expect(
+      executeSteps(
+        t.db,
+        [
+          ['good', insertFromJson(SCHEMA, 'auditLog', [{ ...auditRow('written?'), requestId }])],
+          [
+            'bad',
+            insertFromJson(SCHEMA, 'auditLog', [
+              // biome-ignore lint/suspicious/noExplicitAny: the point is a key the type would refuse
+              { ...auditRow('bad'), requestId, notAColumn: 1 } as any,
+            ]),
+          ],
+        ],
+        sql`SELECT 1`,
+      ),
+    ).rejects.toThrow(/not_a_column/);
+    expect(await auditActions(requestId)).toEqual([]);
+  });
+
+  it('makes no rows a step that does nothing, and refuses to return from no rows', async () => {
+    const [result] = await executeSteps<{ n: number }>(
+      t.db,
+      [['nothing', insertFromJson(SCHEMA, 'auditLog', [])]],
+      sql`SELECT 7 AS n`,
+    );
+    expect(result?.n).toBe(7);
+    expect(() => insertFromJson(SCHEMA, 'auditLog', [], { returning: ['auditId'] })).toThrow(/no rows/);
+  });
+});
+
+describe('prepared statements', () => {
+  async function withOneConnection<T>(work: (db: ReturnType<typeof createDb>) => Promise<T>) {
+    const db = createDb({ connectionString: t.database.appUrl, maxConnections: 1 });
+    try {
+      return await work(db);
+    } finally {
+      await db.destroy();
+    }
+  }
+  const prepared = (db: ReturnType<typeof createDb>) =>
+    db
+      .executeQuery<{ name: string; statement: string }>(
+        CompiledQuery.raw('SELECT name, statement FROM pg_prepared_statements ORDER BY prepare_time'),
+      )
+      .then((r) => r.rows);
+
+  it('prepares a marked statement once per connection and reuses it; leaves others unprepared', async () => {
+    await withOneConnection(async (db) => {
+      const query = CompiledQuery.raw('SELECT $1::int + 1 AS n', [41]);
+      for (const value of [41, 1, 2]) {
+        const { rows } = await db.executeQuery<{ n: number }>(asPrepared({ ...query, parameters: [value] }));
+        expect(rows[0]?.n).toBe(value + 1);
+      }
+      await db.executeQuery(CompiledQuery.raw('SELECT 2 AS unmarked'));
+      const statements = await prepared(db);
+      expect(statements).toHaveLength(1);
+      expect(statements[0]?.statement).toBe(`${PREPARED_MARK}SELECT $1::int + 1 AS n`);
+      expect(statements[0]?.name).toMatch(/^sv_/);
+    });
+  });
+
+  it(`keeps at most ${MAX_PREPARED_PER_CONNECTION} per connection and runs the rest unprepared, correctly`, async () => {
+    await withOneConnection(async (db) => {
+      const count = MAX_PREPARED_PER_CONNECTION + 5;
+      for (let i = 0; i < count; i++) {
+        const { rows } = await db.executeQuery<{ n: number }>(
+          asPrepared(CompiledQuery.raw(`SELECT ${i} + $1::int AS n`, [1])),
+        );
+        expect(rows[0]?.n).toBe(i + 1);
+      }
+      expect(await prepared(db)).toHaveLength(MAX_PREPARED_PER_CONNECTION);
+    });
+  });
+});
