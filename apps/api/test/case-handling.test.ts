@@ -5,6 +5,7 @@ import {
   baseForm,
   caseOf,
   createSlots,
+  freeSlot,
   MONTH,
   person,
   plan,
@@ -437,6 +438,125 @@ describe('submission rules', () => {
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json()).toMatchObject({ channel: 'paper', status: 'submitted' });
+  });
+
+  it("turns the month's draft into the submitted application: same id, a case number, the robot's job", async () => {
+    const who = person(t, '1287');
+    const draft = await t.app.inject({
+      method: 'PUT',
+      url: `/v1/municipalities/1287/applications/drafts/${MONTH}`,
+      headers: t.auth(who),
+      payload: { form: { costs: [{ type: 'rent', amountOre: 1 }] } },
+    });
+    expect(draft.statusCode, draft.body).toBe(200);
+    const res = await submit(t, '1287', who, baseForm());
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.applicationId).toBe(draft.json().applicationId);
+    expect(body).toMatchObject({ status: 'submitted', channel: 'digital', month: MONTH });
+    expect(body.caseNumber).toMatch(/^EB-1287-2026-\d{6}$/);
+    const facts = await t.admin(async (c) => ({
+      applications: (
+        await c.query(
+          `SELECT a.status, a.form->'costs'->0->>'amountOre' AS rent FROM kommun_1287.applications a
+            JOIN kommun_1287.citizens c USING (person_id) WHERE c.personnummer = $1`,
+          [who.personnummer],
+        )
+      ).rows,
+      outbox: Number(
+        (
+          await c.query(`SELECT count(*) n FROM platform.outbox WHERE payload->>'applicationId' = $1`, [
+            body.applicationId,
+          ])
+        ).rows[0].n,
+      ),
+      notification: (
+        await c.query(
+          `SELECT body FROM kommun_1287.notifications WHERE application_id = $1 AND kind = 'submitted'`,
+          [body.applicationId],
+        )
+      ).rows[0]?.body,
+    }));
+    expect(facts.applications).toEqual([{ status: 'submitted', rent: '600000' }]);
+    expect(facts.outbox).toBe(1);
+    expect(facts.notification).toContain(`(ärende ${body.caseNumber})`);
+  });
+
+  it('refuses a first-meeting time taken meanwhile and writes nothing, not even a case number', async () => {
+    const first = person(t, '1287');
+    const second = person(t, '1287');
+    const slotId = await freeSlot(t, '1287', first);
+    const post = (who: { personnummer: string }) =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/municipalities/1287/applications',
+        headers: t.auth(who),
+        payload: { form: baseForm(), slotId },
+      });
+    const ok = await post(first);
+    expect(ok.statusCode, ok.body).toBe(201);
+    const taken = await post(second);
+    expect(taken.statusCode).toBe(409);
+    expect(taken.json().code).toBe('slot_unavailable');
+    const written = await t.admin(
+      async (c) =>
+        (
+          await c.query(
+            `SELECT (SELECT count(*) FROM kommun_1287.applications a JOIN kommun_1287.citizens c USING (person_id)
+               WHERE c.personnummer = $1)::int AS applications,
+             (SELECT count(*) FROM kommun_1287.audit_log WHERE action = 'application.submit'
+               AND person_id = (SELECT person_id FROM kommun_1287.citizens WHERE personnummer = $1))::int AS audit`,
+            [second.personnummer],
+          )
+        ).rows[0],
+    );
+    expect(written).toEqual({ applications: 0, audit: 0 });
+    // The next application's number follows the first one's: the refusal drew none.
+    const next = await submit(t, '1287', second, baseForm());
+    expect(next.statusCode, next.body).toBe(201);
+    const serialOf = (caseNumber: string) => Number(caseNumber.slice(-6));
+    const between = await t.admin(async (c) =>
+      Number(
+        (
+          await c.query(
+            `SELECT count(*) n FROM kommun_1287.applications WHERE case_number > $1 AND case_number < $2`,
+            [ok.json().caseNumber, next.json().caseNumber],
+          )
+        ).rows[0].n,
+      ),
+    );
+    expect(serialOf(next.json().caseNumber) - serialOf(ok.json().caseNumber)).toBe(between + 1);
+  });
+
+  it('keeps one application and one robot job when the same citizen submits twice at once', async () => {
+    const who = person(t, '1287');
+    const slotId = await freeSlot(t, '1287', who);
+    const post = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/municipalities/1287/applications',
+        headers: t.auth(who),
+        payload: { form: baseForm(), slotId },
+      });
+    const answers = await Promise.all([post(), post(), post()]);
+    expect(answers.map((a) => a.statusCode).sort(), answers.map((a) => a.body).join('\n')).toEqual([
+      201, 409, 409,
+    ]);
+    const counts = await t.admin(
+      async (c) =>
+        (
+          await c.query(
+            `SELECT (SELECT count(*) FROM kommun_1287.citizens WHERE personnummer = $1)::int AS citizens,
+               (SELECT count(*) FROM kommun_1287.applications a JOIN kommun_1287.citizens c USING (person_id)
+                 WHERE c.personnummer = $1)::int AS applications,
+               (SELECT count(*) FROM platform.outbox o JOIN kommun_1287.applications a
+                 ON a.application_id::text = o.payload->>'applicationId'
+                 JOIN kommun_1287.citizens c USING (person_id) WHERE c.personnummer = $1)::int AS jobs`,
+            [who.personnummer],
+          )
+        ).rows[0],
+    );
+    expect(counts).toEqual({ citizens: 1, applications: 1, jobs: 1 });
   });
 
   it('saves drafts and lists them in Mina ärenden', async () => {

@@ -88,6 +88,9 @@ describe('one statement from JSON rows', () => {
     );
     expect(result?.n).toBe(7);
     expect(() => insertFromJson(SCHEMA, 'auditLog', [], { returning: ['auditId'] })).toThrow(/no rows/);
+    // No steps at all: just the final query (a re-read after a concurrent insert uses this).
+    const [plain] = await executeSteps<{ n: number }>(t.db, [], sql`SELECT 8 AS n`);
+    expect(plain?.n).toBe(8);
   });
 });
 

@@ -27,6 +27,12 @@ export interface InsertFromJsonOptions {
   onConflictDoNothing?: string;
   /** Columns to return (camelCase), for a later step of the same statement. */
   returning?: string[];
+  /**
+   * Columns computed in SQL instead of taken from the rows (camelCase name → expression), e.g.
+   * a number drawn from a sequence only when the row is written, or text built from an earlier
+   * step's result.
+   */
+  computed?: Record<string, RawBuilder<unknown>>;
 }
 
 /** Rows written only `when` the condition holds (see `insertGroupsFromJson`). */
@@ -67,14 +73,20 @@ export function insertGroupsFromJson<K extends keyof TenantTables & string>(
   groups: readonly JsonRowGroup<TenantTables[K]>[],
   options: Omit<InsertFromJsonOptions, 'when'> = {},
 ): RawBuilder<unknown> {
+  // (Computed columns apply to every row; the column list is the rows' keys plus them.)
   const written = groups.filter((g) => g.rows.length > 0);
   if (written.length === 0) {
     if (options.returning) throw new Error(`insertFromJson(${table}): no rows to return from`);
     return sql`SELECT WHERE false`;
   }
-  const columns = [...new Set(written.flatMap((g) => g.rows.flatMap((row) => Object.keys(row))))].map(
-    snakeCase,
-  );
+  const computed = Object.entries(options.computed ?? {}).map(([name, expression]) => ({
+    column: snakeCase(name),
+    expression,
+  }));
+  const computedColumns = new Set(computed.map((c) => c.column));
+  const columns = [...new Set(written.flatMap((g) => g.rows.flatMap((row) => Object.keys(row))))]
+    .map(snakeCase)
+    .filter((c) => !computedColumns.has(c));
   const target = sql.id(schema, snakeCase(table));
   const json = (rows: readonly object[]) =>
     JSON.stringify(
@@ -85,8 +97,8 @@ export function insertGroupsFromJson<K extends keyof TenantTables & string>(
       FROM jsonb_populate_recordset(NULL::${target}, ${json(g.rows)}::jsonb) WITH ORDINALITY AS r
       ${g.when ? sql`WHERE ${g.when}` : sql``}`,
   );
-  return sql`INSERT INTO ${target} (${sql.join(columns.map((c) => sql.id(c)))})
-    SELECT ${sql.join(columns.map((c) => sql.id('r', c)))}
+  return sql`INSERT INTO ${target} (${sql.join([...columns, ...computedColumns].map((c) => sql.id(c)))})
+    SELECT ${sql.join([...columns.map((c) => sql.id('r', c)), ...computed.map((c) => c.expression)])}
     FROM (${sql.join(selects, sql` UNION ALL `)}) AS r
     ORDER BY r.json_group, r.ordinality
     ${options.onConflictDoNothing ? sql`ON CONFLICT (${sql.id(snakeCase(options.onConflictDoNothing))}) DO NOTHING` : sql``}
@@ -98,6 +110,7 @@ export function withSteps(
   steps: readonly (readonly [name: string, step: RawBuilder<unknown>])[],
   final: RawBuilder<unknown>,
 ): RawBuilder<unknown> {
+  if (steps.length === 0) return final;
   return sql`WITH ${sql.join(steps.map(([name, step]) => sql`${sql.id(name)} AS (${step})`))} ${final}`;
 }
 

@@ -33,7 +33,13 @@ export async function notify(db: TenantDb, n: NewNotification): Promise<void> {
 }
 
 /** `notify` as a step of a larger statement (see `insertFromJson`), written only `when` it holds. */
-export function notificationStep(schema: string, n: NewNotification, when?: RawBuilder<unknown>) {
+export function notificationStep(
+  schema: string,
+  n: NewNotification,
+  when?: RawBuilder<unknown>,
+  /** Columns computed in SQL, e.g. a body naming a case number drawn in the same statement. */
+  computed?: Record<string, RawBuilder<unknown>>,
+) {
   return insertFromJson(
     schema,
     'notifications',
@@ -47,6 +53,6 @@ export function notificationStep(schema: string, n: NewNotification, when?: RawB
         dedupeKey: dedupeKeyOf(n),
       },
     ],
-    { onConflictDoNothing: 'dedupeKey', ...(when ? { when } : {}) },
+    { onConflictDoNothing: 'dedupeKey', ...(when ? { when } : {}), ...(computed ? { computed } : {}) },
   );
 }

@@ -1,13 +1,22 @@
-import { insertOutbox, platform, tenant } from '@samverkan/db';
+import { randomUUID } from 'node:crypto';
+import {
+  executeSteps,
+  insertFromJson,
+  outboxNotify,
+  outboxStep,
+  type RootDb,
+  snakeCase,
+  tenant,
+} from '@samverkan/db';
 import { DomainError, decisionDueAt, parsePersonnummer } from '@samverkan/domain';
 import { outboxMessage } from '@samverkan/jobs';
 import type { RegisterGateway } from '@samverkan/registers';
-import { sql } from 'kysely';
-import { recordAudit } from '../audit/record-audit.ts';
+import { type RawBuilder, sql } from 'kysely';
+import { auditStep, recordAudit } from '../audit/record-audit.ts';
 import type { Ctx } from '../context.ts';
 import { ensureCitizen } from './citizens.ts';
 import { householdKey, parseCompleteForm } from './form.ts';
-import { notify } from './notifications.ts';
+import { notificationStep } from './notifications.ts';
 
 export interface SubmitDeps {
   registers: RegisterGateway | null;
@@ -56,11 +65,69 @@ export interface SubmitInput {
   channel: 'digital' | 'paper';
 }
 
+/** What a submission needs to know about the person, read (and the person created) in one statement. */
+interface Applicant {
+  personId: string;
+  /** Has a submitted application (not a draft, not withdrawn): no new first meeting needed. */
+  appliedBefore: boolean;
+  /** A nysamtal the person already booked (e.g. before withdrawing an earlier application). */
+  bookedSlotId: string | null;
+  /** A draft for the month, which becomes the submitted application. */
+  draftId: string | null;
+}
+
+async function readApplicant(
+  trx: RootDb,
+  schema: string,
+  person: { personnummer: string; givenName: string; familyName: string },
+  month: string,
+): Promise<Applicant> {
+  const citizens = sql.id(schema, 'citizens');
+  const facts = (personId: RawBuilder<unknown>) => sql`SELECT p.person_id AS "personId",
+      EXISTS (SELECT 1 FROM ${sql.id(schema, 'applications')} a
+        WHERE a.person_id = p.person_id AND a.status NOT IN ('draft', 'withdrawn')) AS "appliedBefore",
+      (SELECT s.slot_id FROM ${sql.id(schema, 'intake_slots')} s WHERE s.booked_person_id = p.person_id
+        ORDER BY s.starts_at DESC LIMIT 1) AS "bookedSlotId",
+      (SELECT a.application_id FROM ${sql.id(schema, 'applications')} a
+        WHERE a.person_id = p.person_id AND a.month = ${month} AND a.status = 'draft') AS "draftId"
+    FROM ${personId} AS p LIMIT 1`;
+  const [found] = await executeSteps<Applicant>(
+    trx,
+    [
+      [
+        'inserted',
+        sql`INSERT INTO ${citizens} (personnummer, given_name, family_name)
+          VALUES (${person.personnummer}, ${person.givenName}, ${person.familyName})
+          ON CONFLICT (personnummer) DO NOTHING RETURNING person_id`,
+      ],
+    ],
+    facts(
+      sql`(SELECT person_id FROM inserted UNION ALL
+        SELECT person_id FROM ${citizens} WHERE personnummer = ${person.personnummer})`,
+    ),
+    { prepared: true },
+  );
+  if (found) return found;
+  // Created by a concurrent submission after this statement's snapshot: read it in a new one.
+  const [again] = await executeSteps<Applicant>(
+    trx,
+    [],
+    facts(sql`(SELECT person_id FROM ${citizens} WHERE personnummer = ${person.personnummer})`),
+  );
+  if (!again) throw new Error('citizen row missing after insert');
+  return again;
+}
+
 /**
  * Submits an application: complete form, residency, first-meeting booking for first-time
  * applicants, one application per household and month (a unique index), and the robot's job —
  * all in one transaction, so a refused or failed submission leaves nothing behind and a committed
  * one always reaches the robot (transactional outbox).
+ *
+ * Two statements: one reads what the rules need (and creates the citizen row), one writes
+ * everything — the booking, the application with its case number, the case event, the outbox
+ * row and its NOTIFY, the notification and the audit entry (data-modifying CTEs). When the
+ * booking finds the time taken, nothing else is written.
  */
 export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: SubmitInput) {
   const personnummer = parsePersonnummer(input.personnummer).value;
@@ -68,130 +135,145 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
   const key = householdKey(personnummer, form);
   const residency = await checkResidency(ctx, deps, personnummer);
   const now = ctx.now();
+  const schema = ctx.tenant.schema;
   const registeredBy = input.channel === 'paper' && ctx.actor.kind === 'staff' ? ctx.actor.username : null;
 
   try {
     return await ctx.db.transaction().execute(async (trx) => {
-      const t = tenant(trx, ctx.tenant.schema);
-      const { personId } = await ensureCitizen(t, {
-        personnummer,
-        givenName: residency.record?.givenName ?? input.givenName,
-        familyName: residency.record?.familyName ?? input.familyName,
-      });
-      const earlier = await t
-        .selectFrom('applications')
-        .select('applicationId')
-        .where('personId', '=', personId)
-        .where('status', 'not in', ['draft', 'withdrawn'])
-        .limit(1)
-        .executeTakeFirst();
+      const applicant = await readApplicant(
+        trx,
+        schema,
+        {
+          personnummer,
+          givenName: residency.record?.givenName ?? input.givenName,
+          familyName: residency.record?.familyName ?? input.familyName,
+        },
+        form.month,
+      );
+      const { personId } = applicant;
+      // First-time applicants need a nysamtal: the time they pick now, or one booked before.
       let slotId: string | null = null;
-      // A first-time applicant who already booked a nysamtal (e.g. before withdrawing an
-      // earlier application) keeps that time rather than booking another.
-      const alreadyBooked =
-        earlier || input.slotId
-          ? undefined
-          : await t
-              .selectFrom('intakeSlots')
-              .select('slotId')
-              .where('bookedPersonId', '=', personId)
-              .orderBy('startsAt', 'desc')
-              .limit(1)
-              .executeTakeFirst();
-      if (alreadyBooked) slotId = alreadyBooked.slotId;
-      else if (!earlier) {
-        if (!input.slotId) {
+      let booking: string | null = null;
+      if (!applicant.appliedBefore) {
+        if (input.slotId) booking = input.slotId;
+        else if (applicant.bookedSlotId) slotId = applicant.bookedSlotId;
+        else {
           throw new DomainError(
             'intake_meeting_required',
             'Boka en tid för nysamtal innan du skickar din första ansökan.',
           );
         }
-        const booked = await t
-          .updateTable('intakeSlots')
-          .set({ bookedPersonId: personId, bookedAt: now })
-          .where('slotId', '=', input.slotId)
-          .where('bookedPersonId', 'is', null)
-          .where('startsAt', '>', now)
-          .returning('slotId')
-          .executeTakeFirst();
-        if (!booked)
-          throw new DomainError(
-            'slot_unavailable',
-            'Tiden för nysamtal är inte längre ledig. Välj en annan tid.',
-          );
-        slotId = booked.slotId;
       }
-      const { n } = await sql<{
-        n: string;
-      }>`SELECT nextval(${sql.lit(`${ctx.tenant.schema}.case_number_seq`)}::regclass) AS n`
-        .execute(trx)
-        .then((r) => r.rows[0] ?? { n: '0' });
-      const caseNumber = `EB-${ctx.tenant.code}-${form.month.slice(0, 4)}-${String(n).padStart(6, '0')}`;
-      // A draft for the month becomes the submitted application (drafts are never deleted).
-      const draft = await t
-        .selectFrom('applications')
-        .select('applicationId')
-        .where('personId', '=', personId)
-        .where('month', '=', form.month)
-        .where('status', '=', 'draft')
-        .executeTakeFirst();
+      const applicationId = applicant.draftId ?? randomUUID();
+      const booked = booking ? sql`EXISTS (SELECT 1 FROM booked)` : undefined;
+      const written = sql`EXISTS (SELECT 1 FROM application)`;
+      // The case number is drawn only when the application is written (no gap for a refusal).
+      const caseNumber = sql`${`EB-${ctx.tenant.code}-${form.month.slice(0, 4)}-`} ||
+        lpad(nextval(${sql.lit(`${schema}.case_number_seq`)}::regclass)::text, 6, '0')`;
       const values = {
-        caseNumber,
         personId,
         month: form.month,
         channel: input.channel,
-        status: 'submitted' as const,
+        status: 'submitted',
         householdKey: key,
-        form: JSON.stringify(form),
-        slotId,
+        form,
+        slotId: booking ?? slotId,
         registeredBy,
         submittedAt: now,
         dueAt: decisionDueAt(now),
-        processing: 'queued' as const,
-        manualReasons: JSON.stringify([]),
+        processing: 'queued',
+        manualReasons: [],
         updatedAt: now,
       };
-      const application = await (draft
-        ? t.updateTable('applications').set(values).where('applicationId', '=', draft.applicationId)
-        : t.insertInto('applications').values(values)
-      )
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await t
-        .insertInto('caseEvents')
-        .values({
-          applicationId: application.applicationId,
-          kind: 'submitted',
-          actor: registeredBy ?? personnummer,
-          detail: JSON.stringify({ channel: input.channel, residencyChecked: residency.checked }),
-        })
-        .execute();
-      await insertOutbox(
-        platform(trx),
-        outboxMessage('application.assess', {
-          municipalityCode: ctx.tenant.code,
-          applicationId: application.applicationId,
-        }),
-      );
-      await notify(t, {
-        personId,
-        applicationId: application.applicationId,
-        kind: 'submitted',
-        title: 'Din ansökan har kommit in',
-        body: `Vi har tagit emot din ansökan om ekonomiskt bistånd för ${form.month} (ärende ${caseNumber}). Du får beslut senast nästa vardag.`,
+      const message = outboxMessage('application.assess', {
+        municipalityCode: ctx.tenant.code,
+        applicationId,
       });
-      await recordAudit(
-        ctx,
-        {
-          action: 'application.submit',
-          objectType: 'application',
-          objectId: application.applicationId,
-          personId,
-          detail: { channel: input.channel },
-        },
+      const [row] = await executeSteps<Record<string, unknown>>(
         trx,
+        [
+          ...(booking
+            ? ([
+                [
+                  'booked',
+                  sql`UPDATE ${sql.id(schema, 'intake_slots')} SET booked_person_id = ${personId}, booked_at = ${now}
+                    WHERE slot_id = ${booking} AND booked_person_id IS NULL AND starts_at > ${now}
+                    RETURNING slot_id`,
+                ],
+              ] as const)
+            : []),
+          [
+            'application',
+            applicant.draftId
+              ? updateFromJson(schema, 'applications', applicant.draftId, values, { caseNumber }, booked)
+              : insertFromJson(schema, 'applications', [{ applicationId, ...values }], {
+                  computed: { caseNumber },
+                  returning: APPLICATION_COLUMNS,
+                  ...(booked ? { when: booked } : {}),
+                }),
+          ],
+          [
+            'submitted_event',
+            insertFromJson(
+              schema,
+              'caseEvents',
+              [
+                {
+                  applicationId,
+                  kind: 'submitted',
+                  actor: registeredBy ?? personnummer,
+                  detail: { channel: input.channel, residencyChecked: residency.checked },
+                },
+              ],
+              { when: written },
+            ),
+          ],
+          ['outbox', outboxStep(message, written)],
+          [
+            'submitted_notification',
+            notificationStep(
+              schema,
+              {
+                personId,
+                applicationId,
+                kind: 'submitted',
+                title: 'Din ansökan har kommit in',
+                body: '',
+              },
+              written,
+              {
+                body: sql`${`Vi har tagit emot din ansökan om ekonomiskt bistånd för ${form.month} (ärende `} ||
+                  (SELECT case_number FROM application) || ${'). Du får beslut senast nästa vardag.'}`,
+              },
+            ),
+          ],
+          [
+            'audit',
+            auditStep(ctx, [
+              {
+                events: [
+                  {
+                    action: 'application.submit',
+                    objectType: 'application',
+                    objectId: applicationId,
+                    personId,
+                    detail: { channel: input.channel },
+                  },
+                ],
+                when: written,
+              },
+            ]),
+          ],
+        ],
+        sql`SELECT application.*, ${outboxNotify(message)} AS notified FROM application`,
       );
-      return application;
+      if (!row) {
+        throw new DomainError(
+          'slot_unavailable',
+          'Tiden för nysamtal är inte längre ledig. Välj en annan tid.',
+        );
+      }
+      return submitted(row);
     });
   } catch (error) {
     if (isUniqueViolation(error, 'applications_household_month_uq')) {
@@ -199,6 +281,53 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
     }
     throw error;
   }
+}
+
+/** What a submission returns of the application (as the API's summary shows it). */
+const APPLICATION_COLUMNS = [
+  'applicationId',
+  'caseNumber',
+  'personId',
+  'month',
+  'status',
+  'channel',
+  'submittedAt',
+  'dueAt',
+];
+
+function submitted(row: Record<string, unknown>) {
+  return {
+    applicationId: row.application_id as string,
+    caseNumber: row.case_number as string,
+    personId: row.person_id as string,
+    month: row.month as string,
+    status: row.status as 'submitted',
+    channel: row.channel as 'digital' | 'paper',
+    submittedAt: row.submitted_at as Date,
+    dueAt: row.due_at as Date,
+  };
+}
+
+/** The draft for the month becomes the submitted application (drafts are never deleted). */
+function updateFromJson(
+  schema: string,
+  table: 'applications',
+  applicationId: string,
+  values: Record<string, unknown>,
+  computed: Record<string, RawBuilder<unknown>>,
+  when: RawBuilder<unknown> | undefined,
+) {
+  const target = sql.id(schema, table);
+  const columns = Object.keys(values).map(snakeCase);
+  const json = JSON.stringify(Object.fromEntries(Object.entries(values).map(([k, v]) => [snakeCase(k), v])));
+  return sql`UPDATE ${target} AS t SET
+      ${sql.join([
+        ...columns.map((c) => sql`${sql.id(c)} = r.${sql.id(c)}`),
+        ...Object.entries(computed).map(([c, e]) => sql`${sql.id(snakeCase(c))} = ${e}`),
+      ])}
+    FROM jsonb_populate_record(NULL::${target}, ${json}::jsonb) AS r
+    WHERE t.application_id = ${applicationId} AND t.status = 'draft' ${when ? sql`AND ${when}` : sql``}
+    RETURNING ${sql.join(APPLICATION_COLUMNS.map((c) => sql.ref(`t.${snakeCase(c)}`)))}`;
 }
 
 /** Drafts: any part of the form, saved per person and month, never validated beyond shape. */

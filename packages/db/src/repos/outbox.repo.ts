@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { type RawBuilder, sql, type Transaction } from 'kysely';
 import type { PlatformDb } from '../connection.ts';
 import type { PlatformTables } from '../schema.ts';
 
@@ -26,6 +26,23 @@ export async function insertOutbox(db: PlatformDb, message: OutboxMessage): Prom
     .execute();
   await sql`SELECT pg_notify(${OUTBOX_CHANNEL}, ${message.queue})`.execute(db);
 }
+
+/**
+ * `insertOutbox` as a step of a larger statement (see json-insert.ts), written only `when` the
+ * condition holds. The NOTIFY is the caller's: `outboxNotify` in the statement's final SELECT
+ * (a CTE that only reads is not run unless something refers to it).
+ */
+export function outboxStep(message: OutboxMessage, when?: RawBuilder<unknown>): RawBuilder<unknown> {
+  return sql`INSERT INTO platform.outbox (municipality_code, queue, job_name, job_id, payload)
+    SELECT ${message.municipalityCode}, ${message.queue}, ${message.jobName}, ${message.jobId},
+      ${JSON.stringify(message.payload)}::jsonb
+    ${when ? sql`WHERE ${when}` : sql``}
+    ON CONFLICT (job_id) DO NOTHING`;
+}
+
+/** The NOTIFY that wakes the relay, as an expression (delivered only if the transaction commits). */
+export const outboxNotify = (message: Pick<OutboxMessage, 'queue'>) =>
+  sql`pg_notify(${OUTBOX_CHANNEL}, ${message.queue})`;
 
 export interface PendingOutboxRow {
   outboxId: number;
