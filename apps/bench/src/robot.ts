@@ -517,6 +517,16 @@ async function scenario(
           .xact_commit,
       ),
     );
+  // Shared-buffer hits and reads (reads = from the OS or disk) in the scratch database.
+  const blocksOf = () =>
+    withAdminClient(db.adminUrl, async (c) => {
+      const row = (
+        await c.query(
+          `SELECT blks_hit::float8 AS hit, blks_read::float8 AS read FROM pg_stat_database WHERE datname = current_database()`,
+        )
+      ).rows[0];
+      return { hit: Number(row.hit), read: Number(row.read) };
+    });
   const commits0 = await commitsOf();
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
@@ -570,6 +580,7 @@ async function scenario(
         commitsPerApp: number;
         cpuShare: number;
         machine: { busyCores: number; cores: number } | null;
+        bufferHitShare: number | null;
       }
     | undefined;
   if (BACKLOG > 0) {
@@ -586,6 +597,7 @@ async function scenario(
     await Promise.all(Array.from({ length: SUBMIT_CONCURRENCY }, backlogSubmitter));
     const count = BACKLOG - (refused.length - refusedBefore);
     const commitsBefore = await commitsOf();
+    const blocksBefore = await blocksOf();
     const startedAt = Date.now();
     const cpuAtStart = process.cpuUsage();
     const machineAtStart = machineCpu();
@@ -603,7 +615,11 @@ async function scenario(
     if (profileFile) console.log(`  CPU profile of the drain: ${profileFile}`);
     await sleep(1500);
     const commitsPerApp = ((await commitsOf()) - commitsBefore) / Math.max(1, count);
-    backlog = { count, from, startedAt, commitsPerApp, cpuShare, machine };
+    const blocksAfter = await blocksOf();
+    const hits = blocksAfter.hit - blocksBefore.hit;
+    const reads = blocksAfter.read - blocksBefore.read;
+    const bufferHitShare = hits + reads > 0 ? hits / (hits + reads) : null;
+    backlog = { count, from, startedAt, commitsPerApp, cpuShare, machine, bufferHitShare };
     failedAttempts += worker.failedAttempts();
     lastFailure = worker.lastFailure() || lastFailure;
     for (const [result, n] of Object.entries(worker.results()))
@@ -730,8 +746,11 @@ async function scenario(
       `  while draining the backlog: ${fmt(backlog.commitsPerApp, 1)} PostgreSQL commits per application (robot and relay only); ` +
         `this Node process (relay + robot worker) used ${fmt(backlog.cpuShare, 2)} CPU-seconds per second` +
         (backlog.machine
-          ? `; the whole machine ${fmt(backlog.machine.busyCores, 2)} of ${backlog.machine.cores} cores (PostgreSQL, Redis and the rest: ${fmt(backlog.machine.busyCores - backlog.cpuShare, 2)})`
-          : ''),
+          ? `; the whole machine ${fmt(backlog.machine.busyCores, 2)} of ${backlog.machine.cores} cores (PostgreSQL, Redis, the register simulator and the rest: ${fmt(backlog.machine.busyCores - backlog.cpuShare, 2)})`
+          : '') +
+        (backlog.bufferHitShare === null
+          ? ''
+          : `; PostgreSQL found ${fmt(backlog.bufferHitShare * 100, 2)} % of the blocks it needed in shared_buffers`),
     );
   if (failedAttempts > 0)
     console.log(`  ! ${failedAttempts} robot job attempts failed (retried by BullMQ), last: ${lastFailure}`);
