@@ -15,19 +15,20 @@ export interface NewNotification {
   dedupeKey?: string;
 }
 
-const dedupeKeyOf = (n: NewNotification) => n.dedupeKey ?? `${n.kind}:${n.applicationId ?? n.personId}`;
+/** The stored row; `dedupeKey` defaults to one notification per kind and application (or person). */
+const notificationRow = (n: NewNotification) => ({
+  personId: n.personId,
+  applicationId: n.applicationId,
+  kind: n.kind,
+  title: n.title,
+  body: n.body,
+  dedupeKey: n.dedupeKey ?? `${n.kind}:${n.applicationId ?? n.personId}`,
+});
 
 export async function notify(db: TenantDb, n: NewNotification): Promise<void> {
   await db
     .insertInto('notifications')
-    .values({
-      personId: n.personId,
-      applicationId: n.applicationId,
-      kind: n.kind,
-      title: n.title,
-      body: n.body,
-      dedupeKey: dedupeKeyOf(n),
-    })
+    .values(notificationRow(n))
     .onConflict((oc) => oc.column('dedupeKey').doNothing())
     .execute();
 }
@@ -40,19 +41,9 @@ export function notificationStep(
   /** Columns computed in SQL, e.g. a body naming a case number drawn in the same statement. */
   computed?: Record<string, RawBuilder<unknown>>,
 ) {
-  return insertFromJson(
-    schema,
-    'notifications',
-    [
-      {
-        personId: n.personId,
-        applicationId: n.applicationId,
-        kind: n.kind,
-        title: n.title,
-        body: n.body,
-        dedupeKey: dedupeKeyOf(n),
-      },
-    ],
-    { onConflictDoNothing: 'dedupeKey', ...(when ? { when } : {}), ...(computed ? { computed } : {}) },
-  );
+  return insertFromJson(schema, 'notifications', [notificationRow(n)], {
+    onConflictDoNothing: 'dedupeKey',
+    ...(when ? { when } : {}),
+    ...(computed ? { computed } : {}),
+  });
 }

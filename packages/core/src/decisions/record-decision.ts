@@ -34,13 +34,6 @@ export interface DecisionInput {
   normVersion?: string | null;
   guidelinesVersionId?: string | null;
   paymentDay: number;
-  /** The caller's own audit entries for this step, written with the decision's (one insert). */
-  auditWith?: AuditEvent[];
-  /**
-   * The application as the caller read it after locking its row in this same transaction (the
-   * robot's claim); without it the row is read and locked here.
-   */
-  locked?: LockedApplication;
 }
 
 export interface LockedApplication {
@@ -273,7 +266,6 @@ export function decisionSteps(
   );
   const audit: AuditGroup = {
     events: [
-      ...(input.auditWith ?? []),
       {
         action: 'decision.record',
         objectType: 'decision',
@@ -305,24 +297,22 @@ export function isDecisionExists(error: unknown): boolean {
  * it can be rendered identically later.
  */
 export async function recordDecision(ctx: Ctx, trx: RootDb, input: DecisionInput) {
-  const app: LockedApplication | undefined =
-    input.locked ??
-    (await tenant(trx, ctx.tenant.schema)
-      .selectFrom('applications')
-      .innerJoin('citizens', 'citizens.personId', 'applications.personId')
-      .select([
-        'applications.applicationId',
-        'applications.caseNumber',
-        'applications.month',
-        'applications.form',
-        'applications.personId',
-        'citizens.personnummer',
-        'citizens.givenName',
-        'citizens.familyName',
-      ])
-      .where('applications.applicationId', '=', input.applicationId)
-      .forUpdate()
-      .executeTakeFirst());
+  const app: LockedApplication | undefined = await tenant(trx, ctx.tenant.schema)
+    .selectFrom('applications')
+    .innerJoin('citizens', 'citizens.personId', 'applications.personId')
+    .select([
+      'applications.applicationId',
+      'applications.caseNumber',
+      'applications.month',
+      'applications.form',
+      'applications.personId',
+      'citizens.personnummer',
+      'citizens.givenName',
+      'citizens.familyName',
+    ])
+    .where('applications.applicationId', '=', input.applicationId)
+    .forUpdate()
+    .executeTakeFirst();
   if (!app) throw new DomainError('application_not_found', 'Ansökan finns inte.');
   const performerCode = performerCodeOf(ctx, input);
   const performer = performerCode ? await findMunicipality(platform(trx), performerCode) : undefined;

@@ -191,10 +191,10 @@ interface FetchLog {
   error?: string;
 }
 
-/** What the robot concluded; written in one transaction by `commitRun`. */
+/** What the robot concluded; written in one statement by `commitRun`. */
 type Route =
   | { kind: 'manual'; reasons: { code: string; text: string }[] }
-  | { kind: 'decide'; decision: Omit<DecisionInput, 'auditWith' | 'locked'> }
+  | { kind: 'decide'; decision: DecisionInput }
   | {
       kind: 'propose';
       decisionType: string;
@@ -459,7 +459,8 @@ async function commitRun(
  * exhausted, `robotGaveUp` sends the case to a caseworker with "teknisk fel".
  *
  * Reads first (one query; reference data from the cache, checked against stamps read with the
- * case), then the register calls with no transaction open, then one write transaction.
+ * case), then the register calls with no transaction open, then one write statement (run as a
+ * prepared statement, see `asPrepared`).
  */
 export async function runRobot(
   deps: RobotDeps,
