@@ -266,6 +266,8 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
           ],
         ],
         sql`SELECT application.*, ${outboxNotify(message)} AS notified FROM application`,
+        // Same text for every submission of a tenant with the same shape (booking or not, draft or not).
+        { prepared: true },
       );
       if (!row) {
         throw new DomainError(
