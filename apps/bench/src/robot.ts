@@ -379,6 +379,7 @@ async function startRobotWorker(
       REDIS_URL,
       QUEUE_PREFIX: prefix,
       WORKER_CONCURRENCY_ROBOT: String(CONCURRENCY),
+      ...(process.env.BENCH_ROBOT_DB_SHARDS ? { ROBOT_DB_SHARDS: process.env.BENCH_ROBOT_DB_SHARDS } : {}),
       RELAY_POLL_MS: '200',
       LOG_LEVEL: 'silent',
     }),
@@ -437,7 +438,7 @@ async function scenario(
   cleanup: (fn: () => unknown) => void,
 ): Promise<ScenarioResult> {
   header(
-    `robot, ${tenantCount} tenants, ${applications.toLocaleString('en-US')} applications (robot concurrency ${CONCURRENCY}, ${SUBMIT_CONCURRENCY} parallel submissions)`,
+    `robot, ${tenantCount} tenants, ${applications.toLocaleString('en-US')} applications (robot concurrency ${CONCURRENCY}, robot database pools ${loadConfig({ ...(process.env.BENCH_ROBOT_DB_SHARDS ? { ROBOT_DB_SHARDS: process.env.BENCH_ROBOT_DB_SHARDS } : {}) }).ROBOT_DB_SHARDS}, ${SUBMIT_CONCURRENCY} parallel submissions)`,
   );
   const setupStart = performance.now();
   const db = await createScratchDb(`robot${tenantCount}`);

@@ -1,5 +1,5 @@
 import { logChannel, type NotificationChannel, webhookChannel } from '@samverkan/core';
-import { createDb, type RootDb } from '@samverkan/db';
+import { createDb, createTenantPools, type RootDb } from '@samverkan/db';
 import { type QueueConnection, redisConnection } from '@samverkan/jobs';
 import { createHttpRegisterGateway, type RegisterGateway } from '@samverkan/registers';
 import type { WorkerConfig } from './config.ts';
@@ -48,6 +48,15 @@ export async function bootWorker(
     maxConnections: config.DATABASE_POOL_SIZE,
     applicationName: 'samverkan-worker',
   });
+  const robotPools =
+    config.ROBOT_DB_SHARDS > 1
+      ? createTenantPools({
+          connectionString: config.DATABASE_URL,
+          maxConnections: config.ROBOT_DB_POOL_SIZE,
+          applicationName: 'samverkan-robot',
+          shards: config.ROBOT_DB_SHARDS,
+        })
+      : undefined;
   const producer = redisConnection(config.REDIS_URL, 'producer', {
     queuePrefix: config.QUEUE_PREFIX,
     connectionName: 'samverkan-worker-producer',
@@ -69,6 +78,7 @@ export async function bootWorker(
     lockMs: config.WORKER_LOCK_MS,
     deps: {
       db,
+      ...(robotPools ? { dbForTenant: robotPools.forTenant } : {}),
       registers: overrides.registers ?? createHttpRegisterGateway({ baseUrl: config.REGISTER_URL }),
       log,
       ...(overrides.now ? { now: overrides.now } : {}),
@@ -110,6 +120,7 @@ export async function bootWorker(
       if (scheduleSync) clearInterval(scheduleSync);
       await relay.stop();
       await workers.close();
+      await robotPools?.destroy();
       await db.destroy();
       await Promise.all([producer.redis.quit(), consumer.redis.quit()].map((p) => p.catch(() => undefined)));
       log.info('worker stopped');

@@ -1,6 +1,8 @@
 import { isJobName, type JobName } from '@samverkan/jobs';
 import { z } from 'zod';
 
+const ROBOT_DB_SHARDS_DEFAULT = 4;
+
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).max(1000).default(fallback);
 
 /** Parsed once at boot from the environment; nothing else reads process.env. */
@@ -19,6 +21,13 @@ const schema = z.object({
    * one write transaction, and waits on the registers in between, so it can exceed the pool size.
    */
   WORKER_CONCURRENCY_ROBOT: positiveInt(16),
+  /**
+   * Robot database pools with tenant affinity: each municipality's robot work goes to one of this
+   * many pools (ROBOT_DB_POOL_SIZE connections in all), so each connection keeps only its share
+   * of the tenants' tables and prepared statements warm. 1: the robot uses the main pool.
+   */
+  ROBOT_DB_SHARDS: positiveInt(ROBOT_DB_SHARDS_DEFAULT),
+  ROBOT_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(16),
   WORKER_CONCURRENCY_DEFAULT: positiveInt(8),
   /** Safety-net poll of the outbox; LISTEN/NOTIFY wakes the relay at once otherwise. */
   RELAY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),

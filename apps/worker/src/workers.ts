@@ -26,6 +26,8 @@ export const DEFAULT_RETENTION: Readonly<{ completed: KeepJobs; failed: KeepJobs
 
 export interface WorkerDeps {
   db: RootDb;
+  /** Pools with tenant affinity for tenant-schema work (see createTenantPools); default `db`. */
+  dbForTenant?: (municipalityCode: string) => RootDb;
   registers: RegisterGateway;
   log: WorkerLogger;
   now?: () => Date;
@@ -117,6 +119,7 @@ export function createWorkers(options: CreateWorkersOptions): Workers {
       }
       const context: JobContext = {
         db: deps.db,
+        dbFor: deps.dbForTenant ?? (() => deps.db),
         registers: deps.registers,
         log,
         queue,

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { type Ctx, submitApplication } from '@samverkan/core';
-import { tenant, withAdminClient } from '@samverkan/db';
+import { shardOf, tenant, withAdminClient } from '@samverkan/db';
 import {
   buildPersonnummer,
   createHttpRegisterGateway,
@@ -125,6 +125,16 @@ describe('robot end to end through the outbox, Redis and the worker', () => {
         timeoutMs: 15_000,
         what: 'the robot decision',
       });
+      // The robot's statements ran on the pool with affinity for Trelleborg, and only there.
+      const robotConnections = await withAdminClient(env.database.adminUrl, async (c) =>
+        (
+          await c.query<{ name: string }>(
+            `SELECT DISTINCT application_name AS name FROM pg_stat_activity
+              WHERE datname = current_database() AND application_name LIKE 'samverkan-robot-shard%'`,
+          )
+        ).rows.map((r) => r.name),
+      );
+      expect(robotConnections).toEqual([`samverkan-robot-shard${shardOf('1287', 4)}`]);
       // A second delivery of the same job (e.g. after a crash) changes nothing.
       await env
         .queue('robot')

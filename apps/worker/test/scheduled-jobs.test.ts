@@ -17,6 +17,7 @@ const admin = <T = Record<string, unknown>>(sql: string, params: unknown[] = [])
 
 const jobCtx = (jobName: JobName, now = new Date('2026-12-02T05:00:00Z')): JobContext => ({
   db: env.db,
+  dbFor: () => env.db,
   registers: noRegisters,
   log: silentLog,
   queue: 'default',

@@ -11,3 +11,4 @@ export * from './schema.ts';
 export * from './schema-billing.ts';
 export * from './schema-follow-up.ts';
 export * from './tenancy.ts';
+export * from './tenant-pools.ts';

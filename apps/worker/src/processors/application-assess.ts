@@ -17,12 +17,14 @@ function cacheFor(db: RootDb): RobotCache {
 }
 
 /** The robot: register checks, calculation, assessment, then decide / propose / manual (core). */
-export const applicationAssess: Processor<'application.assess'> = (payload, job) =>
-  runRobot(
-    { db: job.db, registers: job.registers, log: job.log, now: job.now, cache: cacheFor(job.db) },
+export const applicationAssess: Processor<'application.assess'> = (payload, job) => {
+  const db = job.dbFor(payload.municipalityCode);
+  return runRobot(
+    { db, registers: job.registers, log: job.log, now: job.now, cache: cacheFor(db) },
     payload,
     job.jobId,
   );
+};
 
 /** Retries exhausted (e.g. SSBTEK down all morning): the case goes to a caseworker, never lost. */
 export const applicationAssessGaveUp: FinalFailureHook<'application.assess'> = async (
@@ -31,7 +33,7 @@ export const applicationAssessGaveUp: FinalFailureHook<'application.assess'> = a
   job,
 ) => {
   await robotGaveUp(
-    { db: job.db, registers: job.registers, log: job.log, now: job.now },
+    { db: job.dbFor(payload.municipalityCode), registers: job.registers, log: job.log, now: job.now },
     payload,
     job.jobId,
     error instanceof Error ? error : new Error(String(error)),

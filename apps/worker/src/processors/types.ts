@@ -6,6 +6,11 @@ import type { WorkerLogger } from '../logger.ts';
 /** What the worker hands every processor besides the (re-validated) payload. */
 export interface JobContext {
   db: RootDb;
+  /**
+   * The connection pool for work in one municipality's schema (ROBOT_DB_SHARDS: pools with
+   * tenant affinity); `db` itself when the worker runs one pool.
+   */
+  dbFor(municipalityCode: string): RootDb;
   registers: RegisterGateway;
   /** Child logger bound to queue, jobId, jobName and municipalityCode. */
   log: WorkerLogger;

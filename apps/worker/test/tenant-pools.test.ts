@@ -1,0 +1,30 @@
+import { shardOf } from '@samverkan/db';
+import { describe, expect, it } from 'vitest';
+
+describe('tenant affinity of the robot pools', () => {
+  it('puts a municipality in the same pool every time, within range', () => {
+    for (const code of ['1287', '1263', '0180', '2584']) {
+      const shard = shardOf(code, 4);
+      expect(shard).toBeGreaterThanOrEqual(0);
+      expect(shard).toBeLessThan(4);
+      expect(shardOf(code, 4)).toBe(shard);
+    }
+    expect(shardOf('1287', 1)).toBe(0);
+  });
+
+  it("spreads Sweden's 290 municipality codes over the pools without a crowded one", () => {
+    // Codes shaped like the real ones: county 01–25, two digits of municipality.
+    const codes = Array.from({ length: 290 }, (_, i) => {
+      const county = String((i % 25) + 1).padStart(2, '0');
+      return `${county}${String(Math.floor(i / 25) * 3 + 14).padStart(2, '0')}`;
+    });
+    expect(new Set(codes).size).toBe(290);
+    const perShard = [0, 0, 0, 0];
+    for (const code of codes) perShard[shardOf(code, 4)] = (perShard[shardOf(code, 4)] ?? 0) + 1;
+    // An even spread is 72.5 each; allow a third either way.
+    for (const n of perShard) {
+      expect(n).toBeGreaterThan(48);
+      expect(n).toBeLessThan(97);
+    }
+  });
+});
