@@ -74,7 +74,7 @@ export function problemFor(
     instance: request.url.split('?')[0] ?? request.url,
     code,
     requestId: request.id,
-    ...(errors && errors.length ? { errors } : {}),
+    ...(errors?.length ? { errors } : {}),
   };
 }
 

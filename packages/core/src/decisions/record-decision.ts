@@ -11,7 +11,7 @@ import {
 import { type RawBuilder, sql } from 'kysely';
 import type { ApplicationForm } from '../applications/form.ts';
 import { notificationStep } from '../applications/notifications.ts';
-import { type AuditEvent, type AuditGroup, auditStep } from '../audit/record-audit.ts';
+import { type AuditGroup, auditStep } from '../audit/record-audit.ts';
 import type { Ctx } from '../context.ts';
 
 export const LEGAL_BASIS = '12 kap. 1 § socialtjänstlagen (2025:400)';
