@@ -582,6 +582,7 @@ async function scenario(
         cpuShare: number;
         machine: { busyCores: number; cores: number } | null;
         bufferHitShare: number | null;
+        simulatorShare: number | null;
       }
     | undefined;
   if (BACKLOG > 0) {
@@ -602,6 +603,7 @@ async function scenario(
     const startedAt = Date.now();
     const cpuAtStart = process.cpuUsage();
     const machineAtStart = machineCpu();
+    const simulatorCpuAtStart = simulator.cpuSeconds();
     const stopProfile = await cpuProfile(`robot-backlog-${tenantCount}-tenants`);
     worker = await startRobotWorker(db, simulator, cleanup);
     if (!(await worker.completedAtLeast(count, TIMEOUT_S * 1000))) {
@@ -612,6 +614,11 @@ async function scenario(
     const drainCpu = process.cpuUsage(cpuAtStart);
     const cpuShare = (drainCpu.user + drainCpu.system) / 1000 / (Date.now() - startedAt);
     const machine = machineAtStart();
+    const simulatorCpuEnd = simulator.cpuSeconds();
+    const simulatorShare =
+      simulatorCpuAtStart === null || simulatorCpuEnd === null
+        ? null
+        : (simulatorCpuEnd - simulatorCpuAtStart) / ((Date.now() - startedAt) / 1000);
     const profileFile = await stopProfile();
     if (profileFile) console.log(`  CPU profile of the drain: ${profileFile}`);
     await sleep(1500);
@@ -620,7 +627,7 @@ async function scenario(
     const hits = blocksAfter.hit - blocksBefore.hit;
     const reads = blocksAfter.read - blocksBefore.read;
     const bufferHitShare = hits + reads > 0 ? hits / (hits + reads) : null;
-    backlog = { count, from, startedAt, commitsPerApp, cpuShare, machine, bufferHitShare };
+    backlog = { count, from, startedAt, commitsPerApp, cpuShare, machine, bufferHitShare, simulatorShare };
     failedAttempts += worker.failedAttempts();
     lastFailure = worker.lastFailure() || lastFailure;
     for (const [result, n] of Object.entries(worker.results()))
@@ -747,7 +754,10 @@ async function scenario(
       `  while draining the backlog: ${fmt(backlog.commitsPerApp, 1)} PostgreSQL commits per application (robot and relay only); ` +
         `this Node process (relay + robot worker) used ${fmt(backlog.cpuShare, 2)} CPU-seconds per second` +
         (backlog.machine
-          ? `; the whole machine ${fmt(backlog.machine.busyCores, 2)} of ${backlog.machine.cores} cores (PostgreSQL, Redis, the register simulator and the rest: ${fmt(backlog.machine.busyCores - backlog.cpuShare, 2)})`
+          ? `; the whole machine ${fmt(backlog.machine.busyCores, 2)} of ${backlog.machine.cores} cores (PostgreSQL, Redis, the register simulator and the rest: ${fmt(backlog.machine.busyCores - backlog.cpuShare, 2)}` +
+            (backlog.simulatorShare === null
+              ? ')'
+              : `, of which the register simulator ${fmt(backlog.simulatorShare, 2)})`)
           : '') +
         (backlog.bufferHitShare === null
           ? ''
@@ -787,6 +797,7 @@ async function inlineSimulator(): Promise<BenchSimulator> {
   const sim = await startRegisterSimulator({ port: 0, host: '127.0.0.1', fixtures: [] });
   return {
     url: sim.url,
+    cpuSeconds: () => null,
     setPerson: async (fixture) => {
       sim.setPerson(fixture);
     },

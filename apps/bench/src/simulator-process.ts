@@ -1,10 +1,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { PersonFixtureInput } from '@samverkan/registers';
 
 /** What the robot benchmark needs of a register simulator, wherever it runs. */
 export interface BenchSimulator {
   url: string;
+  /** CPU seconds the simulator has used so far (its own process only; null when inline). */
+  cpuSeconds(): number | null;
   setPerson(fixture: PersonFixtureInput): Promise<void>;
   close(): Promise<void>;
 }
@@ -40,6 +43,7 @@ export async function startSimulatorProcess(): Promise<BenchSimulator> {
   });
   return {
     url,
+    cpuSeconds: () => processCpuSeconds(child.pid),
     async setPerson(fixture) {
       const res = await fetch(`${url}/admin/persons/${fixture.population.personnummer}`, {
         method: 'PUT',
@@ -56,4 +60,18 @@ export async function startSimulatorProcess(): Promise<BenchSimulator> {
         child.kill('SIGTERM');
       }),
   };
+}
+
+/** utime + stime of a process from /proc (Linux), in seconds; null where unreadable. */
+function processCpuSeconds(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces) start after the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15)
+    return ticks / 100; // USER_HZ
+  } catch {
+    return null;
+  }
 }
