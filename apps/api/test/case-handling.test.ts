@@ -542,6 +542,11 @@ describe('submission rules', () => {
     expect(answers.map((a) => a.statusCode).sort(), answers.map((a) => a.body).join('\n')).toEqual([
       201, 409, 409,
     ]);
+    // However the three interleave, the refused ones are told it is a duplicate.
+    expect(answers.filter((a) => a.statusCode === 409).map((a) => a.json().code)).toEqual([
+      'application_duplicate',
+      'application_duplicate',
+    ]);
     const counts = await t.admin(
       async (c) =>
         (

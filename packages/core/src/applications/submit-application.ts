@@ -270,10 +270,23 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
         { prepared: true },
       );
       if (!row) {
-        throw new DomainError(
-          'slot_unavailable',
-          'Tiden för nysamtal är inte längre ledig. Välj en annan tid.',
-        );
+        // Nothing written: the time was taken by someone else — or by this same person's
+        // concurrent submission, or that submission turned the draft first (a duplicate).
+        const [slot] = booking
+          ? await executeSteps<{ bookedPersonId: string | null }>(
+              trx,
+              [],
+              sql`SELECT booked_person_id AS "bookedPersonId" FROM ${sql.id(schema, 'intake_slots')}
+                WHERE slot_id = ${booking}`,
+            )
+          : [];
+        if (booking && slot?.bookedPersonId !== personId) {
+          throw new DomainError(
+            'slot_unavailable',
+            'Tiden för nysamtal är inte längre ledig. Välj en annan tid.',
+          );
+        }
+        throw new DomainError('application_duplicate', `Hushållet har redan en ansökan för ${form.month}.`);
       }
       return submitted(row);
     });
