@@ -528,6 +528,46 @@ describe('submission rules', () => {
     expect(serialOf(next.json().caseNumber) - serialOf(ok.json().caseNumber)).toBe(between + 1);
   });
 
+  it('keeps counting past 999 999: case numbers grow a digit instead of being cut', async () => {
+    await t.admin((c) => c.query(`SELECT setval('kommun_1287.case_number_seq', 999999)`));
+    try {
+      const res = await submit(t, '1287', person(t, '1287'), baseForm());
+      expect(res.statusCode, res.body).toBe(201);
+      expect(res.json().caseNumber).toBe('EB-1287-2026-1000000');
+    } finally {
+      // Back below, so later tests keep six-digit numbers (the unique index would still guard).
+      await t.admin((c) =>
+        c.query(
+          `SELECT setval('kommun_1287.case_number_seq', (SELECT max(right(case_number, 6))::bigint FROM kommun_1287.applications WHERE length(case_number) = 19))`,
+        ),
+      );
+    }
+  });
+
+  it('lets a first-time applicant submit with the first-meeting time they booked before', async () => {
+    const who = person(t, '1287');
+    const slotId = await freeSlot(t, '1287', who);
+    const post = () =>
+      t.app.inject({
+        method: 'POST',
+        url: '/v1/municipalities/1287/applications',
+        headers: t.auth(who),
+        payload: { form: baseForm(), slotId },
+      });
+    const first = await post();
+    expect(first.statusCode, first.body).toBe(201);
+    const withdrawn = await t.app.inject({
+      method: 'POST',
+      url: `/v1/municipalities/1287/my/applications/${first.json().applicationId}/withdraw`,
+      headers: t.auth(who),
+      payload: {},
+    });
+    expect(withdrawn.statusCode, withdrawn.body).toBe(200);
+    // Withdrawn: a first-time applicant again, who names the time already theirs.
+    const again = await post();
+    expect(again.statusCode, again.body).toBe(201);
+  });
+
   it('keeps one application and one robot job when the same citizen submits twice at once', async () => {
     const who = person(t, '1287');
     const slotId = await freeSlot(t, '1287', who);

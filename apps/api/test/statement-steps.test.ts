@@ -125,6 +125,18 @@ describe('prepared statements', () => {
     });
   });
 
+  it('does not count a statement that failed to prepare', async () => {
+    await withOneConnection(async (db) => {
+      await expect(
+        db.executeQuery(asPrepared(CompiledQuery.raw('SELECT no_such_column', []))),
+      ).rejects.toThrow(/no_such_column/);
+      for (let i = 0; i < MAX_PREPARED_PER_CONNECTION; i++) {
+        await db.executeQuery(asPrepared(CompiledQuery.raw(`SELECT ${i} + $1::int AS n`, [1])));
+      }
+      expect(await prepared(db)).toHaveLength(MAX_PREPARED_PER_CONNECTION);
+    });
+  });
+
   it(`keeps at most ${MAX_PREPARED_PER_CONNECTION} per connection and runs the rest unprepared, correctly`, async () => {
     await withOneConnection(async (db) => {
       const count = MAX_PREPARED_PER_CONNECTION + 5;

@@ -76,6 +76,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       path: ['NOTIFY_WEBHOOK_URL'],
       message: 'required when NOTIFY_CHANNEL=webhook',
     })
+    .refine((c) => c.ROBOT_DB_SHARDS === 1 || c.ROBOT_DB_SHARDS * 2 <= c.ROBOT_DB_POOL_SIZE, {
+      path: ['ROBOT_DB_SHARDS'],
+      message: 'each robot pool needs at least two connections: ROBOT_DB_SHARDS × 2 ≤ ROBOT_DB_POOL_SIZE',
+    })
     .safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');

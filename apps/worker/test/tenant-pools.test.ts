@@ -1,5 +1,6 @@
 import { shardOf } from '@samverkan/db';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.ts';
 
 describe('tenant affinity of the robot pools', () => {
   it('puts a municipality in the same pool every time, within range', () => {
@@ -26,5 +27,13 @@ describe('tenant affinity of the robot pools', () => {
       expect(n).toBeGreaterThan(48);
       expect(n).toBeLessThan(97);
     }
+  });
+});
+
+describe('robot pool configuration', () => {
+  it('refuses more pools than the connections allow (two each)', () => {
+    expect(() => loadConfig({ ROBOT_DB_SHARDS: '9', ROBOT_DB_POOL_SIZE: '16' })).toThrow(/ROBOT_DB_SHARDS/);
+    expect(loadConfig({ ROBOT_DB_SHARDS: '8', ROBOT_DB_POOL_SIZE: '16' }).ROBOT_DB_SHARDS).toBe(8);
+    expect(loadConfig({ ROBOT_DB_SHARDS: '1', ROBOT_DB_POOL_SIZE: '2' }).ROBOT_DB_SHARDS).toBe(1);
   });
 });

@@ -48,9 +48,14 @@ export class PreparingClient extends pg.Client {
   override query(config: any, values?: any, callback?: any): any {
     if (typeof config === 'string' && config.startsWith(PREPARED_MARK)) {
       const name = statementName(config);
-      if (this.#prepared.has(name) || this.#prepared.size < MAX_PREPARED_PER_CONNECTION) {
-        this.#prepared.add(name);
-        return super.query({ name, text: config, values }, callback);
+      if (this.#prepared.has(name)) return super.query({ name, text: config, values }, callback);
+      if (this.#prepared.size < MAX_PREPARED_PER_CONNECTION && callback === undefined) {
+        // Counted once prepared: a statement that failed to prepare takes no place.
+        const result = super.query({ name, text: config, values });
+        return result.then((r: unknown) => {
+          this.#prepared.add(name);
+          return r;
+        });
       }
     }
     return super.query(config, values, callback);

@@ -42,9 +42,11 @@ function fetchTransport(fetchImpl: typeof fetch): Transport {
 }
 
 function nodeTransport(): Transport {
+  // Idle sockets are closed after 4 s, before a server's usual 5 s keep-alive timeout, so a
+  // request does not go out on a socket the server is closing.
   const agents = {
-    http: new http.Agent({ keepAlive: true }),
-    https: new https.Agent({ keepAlive: true }),
+    http: new http.Agent({ keepAlive: true, timeout: 4_000 }),
+    https: new https.Agent({ keepAlive: true, timeout: 4_000 }),
   };
   return ({ method, url, headers, body, signal }) =>
     new Promise((resolve, reject) => {

@@ -167,9 +167,12 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
       const applicationId = applicant.draftId ?? randomUUID();
       const booked = booking ? sql`EXISTS (SELECT 1 FROM booked)` : undefined;
       const written = sql`EXISTS (SELECT 1 FROM application)`;
-      // The case number is drawn only when the application is written (no gap for a refusal).
-      const caseNumber = sql`${`EB-${ctx.tenant.code}-${form.month.slice(0, 4)}-`} ||
-        lpad(nextval(${sql.lit(`${schema}.case_number_seq`)}::regclass)::text, 6, '0')`;
+      // The case number is drawn only when the application row is written (no number used up
+      // when the time was taken; a duplicate still uses one, as the insert fails after drawing
+      // it). At least six digits, more when the sequence passes 999 999 (lpad alone would cut).
+      const caseNumber = sql`(SELECT ${`EB-${ctx.tenant.code}-${form.month.slice(0, 4)}-`} ||
+        lpad(s.n::text, greatest(6, length(s.n::text)), '0')
+        FROM (SELECT nextval(${sql.lit(`${schema}.case_number_seq`)}::regclass) AS n) AS s)`;
       const values = {
         personId,
         month: form.month,
@@ -197,7 +200,8 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
                 [
                   'booked',
                   sql`UPDATE ${sql.id(schema, 'intake_slots')} SET booked_person_id = ${personId}, booked_at = ${now}
-                    WHERE slot_id = ${booking} AND booked_person_id IS NULL AND starts_at > ${now}
+                    WHERE slot_id = ${booking} AND starts_at > ${now}
+                      AND (booked_person_id IS NULL OR booked_person_id = ${personId})
                     RETURNING slot_id`,
                 ],
               ] as const)
@@ -270,17 +274,18 @@ export async function submitApplication(ctx: Ctx, deps: SubmitDeps, input: Submi
         { prepared: true },
       );
       if (!row) {
-        // Nothing written: the time was taken by someone else — or by this same person's
-        // concurrent submission, or that submission turned the draft first (a duplicate).
+        // Nothing written: the time was taken by someone else or has passed — or this same
+        // person's concurrent submission got there first (it booked the time for them, or
+        // turned the draft): a duplicate.
         const [slot] = booking
-          ? await executeSteps<{ bookedPersonId: string | null }>(
+          ? await executeSteps<{ mine: boolean }>(
               trx,
               [],
-              sql`SELECT booked_person_id AS "bookedPersonId" FROM ${sql.id(schema, 'intake_slots')}
-                WHERE slot_id = ${booking}`,
+              sql`SELECT booked_person_id = ${personId} AND starts_at > ${now} AS mine
+                FROM ${sql.id(schema, 'intake_slots')} WHERE slot_id = ${booking}`,
             )
           : [];
-        if (booking && slot?.bookedPersonId !== personId) {
+        if (booking && !slot?.mine) {
           throw new DomainError(
             'slot_unavailable',
             'Tiden för nysamtal är inte längre ledig. Välj en annan tid.',
