@@ -78,6 +78,9 @@ const NOOP_JOBS = envInt('BENCH_NOOP_JOBS', 5000);
 const TIMEOUT_S = envInt('BENCH_TIMEOUT_S', 240);
 const PROBES = Number(process.env.BENCH_LATENCY_PROBES ?? 20);
 const BACKLOG = process.env.BENCH_BACKLOG === '0' ? 0 : envInt('BENCH_BACKLOG', 1000);
+/** A second backlog for the same (warm) worker: its connections and caches have seen every tenant. */
+const WARM_BACKLOG =
+  BACKLOG === 0 || process.env.BENCH_WARM_BACKLOG === '0' ? 0 : envInt('BENCH_WARM_BACKLOG', 1000);
 const NATIONAL_MONTH = 100_000;
 const AIM_S = 300;
 const HOST = '1287';
@@ -358,6 +361,9 @@ interface RobotWorker {
   lastFailure(): string;
   /** Resolves true once `target` robot jobs have completed, false after `timeoutMs`. */
   completedAtLeast(target: number, timeoutMs: number): Promise<boolean>;
+  /** Stops taking robot jobs (waits for the active ones); the relay keeps enqueueing. */
+  pause(): Promise<void>;
+  resume(): void;
   stop(): Promise<void>;
 }
 
@@ -419,6 +425,8 @@ async function startRobotWorker(
     results: () => results,
     failedAttempts: () => failedAttempts,
     lastFailure: () => lastFailure,
+    pause: () => robotWorker.pause(),
+    resume: () => robotWorker.resume(),
     completedAtLeast: (target, timeoutMs) =>
       completed >= target
         ? Promise.resolve(true)
@@ -454,10 +462,17 @@ async function scenario(
     provisionS = (performance.now() - t) / 1000;
   }
   const month = stockholmToday(new Date()).slice(0, 7);
-  const everyone = await prepareApplicants(db, simulator, codes, applications + PROBES + BACKLOG, month);
+  const everyone = await prepareApplicants(
+    db,
+    simulator,
+    codes,
+    applications + PROBES + BACKLOG + WARM_BACKLOG,
+    month,
+  );
   const applicants = everyone.slice(0, applications);
   const probes = everyone.slice(applications, applications + PROBES);
-  const backlogApplicants = everyone.slice(applications + PROBES);
+  const backlogApplicants = everyone.slice(applications + PROBES, applications + PROBES + BACKLOG);
+  const warmApplicants = everyone.slice(applications + PROBES + BACKLOG);
   console.log(
     `  setup ${fmt((performance.now() - setupStart) / 1000, 1)} s (not timed)` +
       (extra.length > 0
@@ -573,6 +588,15 @@ async function scenario(
 
   // Backlog: applications that came in while no worker ran (overnight, an outage), then one
   // worker drains them — the robot's own rate, without submissions competing for the machine.
+  let warmFrom = Number.POSITIVE_INFINITY;
+  let warm:
+    | {
+        count: number;
+        perSecond: number;
+        cpuShare: number;
+        machine: { busyCores: number; cores: number } | null;
+      }
+    | undefined;
   let backlog:
     | {
         count: number;
@@ -628,6 +652,49 @@ async function scenario(
     const reads = blocksAfter.read - blocksBefore.read;
     const bufferHitShare = hits + reads > 0 ? hits / (hits + reads) : null;
     backlog = { count, from, startedAt, commitsPerApp, cpuShare, machine, bufferHitShare, simulatorShare };
+
+    // The same worker again, now warm: a second backlog is submitted while its robot is paused
+    // (the relay enqueues it), then the robot alone drains it — what a long-running worker does.
+    if (WARM_BACKLOG > 0) {
+      await worker.pause();
+      const refusedBeforeWarm = refused.length;
+      warmFrom = Date.now();
+      let nextWarm = 0;
+      const warmSubmitter = async () => {
+        for (;;) {
+          const a = warmApplicants[nextWarm++];
+          if (!a) return;
+          await submitOne(a);
+        }
+      };
+      await Promise.all(Array.from({ length: SUBMIT_CONCURRENCY }, warmSubmitter));
+      const warmCount = WARM_BACKLOG - (refused.length - refusedBeforeWarm);
+      for (let waited = 0; waited < TIMEOUT_S * 1000; waited += 100) {
+        const unsent = await withAdminClient(db.adminUrl, async (c) =>
+          Number(
+            (await c.query(`SELECT count(*) AS n FROM platform.outbox WHERE sent_at IS NULL`)).rows[0].n,
+          ),
+        );
+        if (unsent === 0) break;
+        await sleep(100);
+      }
+      const target = worker.completed() + warmCount;
+      const warmStarted = Date.now();
+      const warmCpuStart = process.cpuUsage();
+      const warmMachine = machineCpu();
+      worker.resume();
+      if (!(await worker.completedAtLeast(target, TIMEOUT_S * 1000))) {
+        console.log(`  ! warm backlog: timed out after ${TIMEOUT_S} s`);
+      }
+      const seconds = (Date.now() - warmStarted) / 1000;
+      const used = process.cpuUsage(warmCpuStart);
+      warm = {
+        count: warmCount,
+        perSecond: warmCount / seconds,
+        cpuShare: (used.user + used.system) / 1e6 / seconds,
+        machine: warmMachine(),
+      };
+    }
     failedAttempts += worker.failedAttempts();
     lastFailure = worker.lastFailure() || lastFailure;
     for (const [result, n] of Object.entries(worker.results()))
@@ -683,11 +750,13 @@ async function scenario(
     acc[r.outcome ?? '?'] = (acc[r.outcome ?? '?'] ?? 0) + 1;
     return acc;
   }, {});
-  const total = applications + PROBES + BACKLOG;
+  const total = applications + PROBES + BACKLOG + WARM_BACKLOG;
   const backlogRate = (() => {
     if (!backlog) return null;
     const from = backlog.from;
-    const mine = decided.filter((r) => r.submitted_at.getTime() >= from);
+    const mine = decided.filter(
+      (r) => r.submitted_at.getTime() >= from && r.submitted_at.getTime() < warmFrom,
+    );
     const last = Math.max(...mine.map((r) => (r.decided_at as Date).getTime()));
     return {
       decided: mine.length,
@@ -741,6 +810,15 @@ async function scenario(
           ],
         ]
       : []),
+    ...(warm
+      ? [
+          [
+            `warm backlog: ${warm.count} more for the same worker, robot alone (apps/s)`,
+            fmt(warm.perSecond, 1),
+            pgbenchTps === null ? '' : `÷ tps = ${fmt(ratio(warm.perSecond, pgbenchTps), 3)}`,
+          ],
+        ]
+      : []),
   ]);
   console.log(
     `  this Node process (submitters + relay + robot worker) used ${fmt(cpuShare, 2)} CPU-seconds per second during the burst (1.00 = one core)`,
@@ -763,10 +841,17 @@ async function scenario(
           ? ''
           : `; PostgreSQL found ${fmt(backlog.bufferHitShare * 100, 2)} % of the blocks it needed in shared_buffers`),
     );
+  if (warm)
+    console.log(
+      `  warm backlog (submitted while the robot was paused, relayed before the clock started): this Node process used ${fmt(warm.cpuShare, 2)} CPU-seconds per second` +
+        (warm.machine
+          ? `; the whole machine ${fmt(warm.machine.busyCores, 2)} of ${warm.machine.cores} cores`
+          : ''),
+    );
   if (failedAttempts > 0)
     console.log(`  ! ${failedAttempts} robot job attempts failed (retried by BullMQ), last: ${lastFailure}`);
   console.log(
-    `  verification (burst + one-at-a-time + backlog): ${exactlyOne}/${rows.length} applications with exactly one decision and one payment; ` +
+    `  verification (burst + one-at-a-time + backlogs): ${exactlyOne}/${rows.length} applications with exactly one decision and one payment; ` +
       `decisions ${totals.decisions}, payments ${totals.payments}; outcomes ${JSON.stringify(outcomes)}; robot jobs ${JSON.stringify(robotResults)}; processing ${JSON.stringify(progress)} → ${ok ? 'OK' : 'MISMATCH'}`,
   );
   const extrapolate = (what: string, perSecond: number) => {
@@ -778,6 +863,7 @@ async function scenario(
   };
   extrapolate('burst', appsPerSecond);
   if (backlogRate) extrapolate('backlog', backlogRate.perSecond);
+  if (warm) extrapolate('warm backlog', warm.perSecond);
   if (!ok)
     throw new Error(`scenario with ${tenantCount} tenants: decisions/payments do not match the applications`);
   return {
