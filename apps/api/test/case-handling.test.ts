@@ -14,6 +14,14 @@ import {
 } from './scenario-helpers.ts';
 
 const t = useTestApp();
+/** A draft for MONTH with one cost line, as a citizen saves it half-way through the form. */
+const saveDraft = (who: { personnummer: string }) =>
+  t.app.inject({
+    method: 'PUT',
+    url: `/v1/municipalities/1287/applications/drafts/${MONTH}`,
+    headers: t.auth(who),
+    payload: { form: { costs: [{ type: 'rent', amountOre: 1 }] } },
+  });
 const count = (sql: string, params: unknown[] = []) =>
   t.admin(async (c) => Number((await c.query(sql, params)).rows[0].n));
 
@@ -442,12 +450,7 @@ describe('submission rules', () => {
 
   it("turns the month's draft into the submitted application: same id, a case number, the robot's job", async () => {
     const who = person(t, '1287');
-    const draft = await t.app.inject({
-      method: 'PUT',
-      url: `/v1/municipalities/1287/applications/drafts/${MONTH}`,
-      headers: t.auth(who),
-      payload: { form: { costs: [{ type: 'rent', amountOre: 1 }] } },
-    });
+    const draft = await saveDraft(who);
     expect(draft.statusCode, draft.body).toBe(200);
     const res = await submit(t, '1287', who, baseForm());
     expect(res.statusCode, res.body).toBe(201);
@@ -606,12 +609,7 @@ describe('submission rules', () => {
 
   it('saves drafts and lists them in Mina ärenden', async () => {
     const who = person(t, '1287');
-    const res = await t.app.inject({
-      method: 'PUT',
-      url: `/v1/municipalities/1287/applications/drafts/${MONTH}`,
-      headers: t.auth(who),
-      payload: { form: { costs: [{ type: 'rent', amountOre: 1 }] } },
-    });
+    const res = await saveDraft(who);
     expect(res.statusCode, res.body).toBe(200);
     const mine = await t.app.inject({ url: '/v1/municipalities/1287/my/applications', headers: t.auth(who) });
     expect(mine.json().items).toHaveLength(1);

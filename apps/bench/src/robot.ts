@@ -526,6 +526,20 @@ async function scenario(
       refused.push(`${a.code}/${a.personnummer}: ${(error as Error).message}`);
     }
   };
+  /** Submits every applicant, SUBMIT_CONCURRENCY at a time; returns how many were accepted. */
+  const submitAll = async (list: readonly Applicant[]) => {
+    const refusedBefore = refused.length;
+    let next = 0;
+    const submitter = async () => {
+      for (;;) {
+        const a = list[next++];
+        if (!a) return;
+        await submitOne(a);
+      }
+    };
+    await Promise.all(Array.from({ length: SUBMIT_CONCURRENCY }, submitter));
+    return list.length - (refused.length - refusedBefore);
+  };
   const commitsOf = () =>
     withAdminClient(db.adminUrl, async (c) =>
       Number(
@@ -546,15 +560,7 @@ async function scenario(
   const commits0 = await commitsOf();
   const t0 = Date.now();
   const cpu0 = process.cpuUsage();
-  let nextIndex = 0;
-  const submitter = async () => {
-    for (;;) {
-      const a = applicants[nextIndex++];
-      if (!a) return;
-      await submitOne(a);
-    }
-  };
-  await Promise.all(Array.from({ length: SUBMIT_CONCURRENCY }, submitter));
+  await submitAll(applicants);
   const submittedS = (Date.now() - t0) / 1000;
   if (refused.length > 0) console.log(`  ! ${refused.length} submissions refused, e.g. ${refused[0]}`);
   const expected = applications - refused.length;
@@ -610,18 +616,8 @@ async function scenario(
       }
     | undefined;
   if (BACKLOG > 0) {
-    const refusedBefore = refused.length;
     const from = Date.now();
-    let next = 0;
-    const backlogSubmitter = async () => {
-      for (;;) {
-        const a = backlogApplicants[next++];
-        if (!a) return;
-        await submitOne(a);
-      }
-    };
-    await Promise.all(Array.from({ length: SUBMIT_CONCURRENCY }, backlogSubmitter));
-    const count = BACKLOG - (refused.length - refusedBefore);
+    const count = await submitAll(backlogApplicants);
     const commitsBefore = await commitsOf();
     const blocksBefore = await blocksOf();
     const startedAt = Date.now();
@@ -657,18 +653,8 @@ async function scenario(
     // (the relay enqueues it), then the robot alone drains it — what a long-running worker does.
     if (WARM_BACKLOG > 0) {
       await worker.pause();
-      const refusedBeforeWarm = refused.length;
       warmFrom = Date.now();
-      let nextWarm = 0;
-      const warmSubmitter = async () => {
-        for (;;) {
-          const a = warmApplicants[nextWarm++];
-          if (!a) return;
-          await submitOne(a);
-        }
-      };
-      await Promise.all(Array.from({ length: SUBMIT_CONCURRENCY }, warmSubmitter));
-      const warmCount = WARM_BACKLOG - (refused.length - refusedBeforeWarm);
+      const warmCount = await submitAll(warmApplicants);
       for (let waited = 0; waited < TIMEOUT_S * 1000; waited += 100) {
         const unsent = await withAdminClient(db.adminUrl, async (c) =>
           Number(
