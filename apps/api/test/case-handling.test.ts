@@ -14,6 +14,14 @@ import {
 } from './scenario-helpers.ts';
 
 const t = useTestApp();
+/** A citizen's submission of the base form with a named first-meeting time, in Trelleborg. */
+const postApplication = (who: { personnummer: string }, slotId: string) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/v1/municipalities/1287/applications',
+    headers: t.auth(who),
+    payload: { form: baseForm(), slotId },
+  });
 /** A draft for MONTH with one cost line, as a citizen saves it half-way through the form. */
 const saveDraft = (who: { personnummer: string }) =>
   t.app.inject({
@@ -489,13 +497,7 @@ describe('submission rules', () => {
     const first = person(t, '1287');
     const second = person(t, '1287');
     const slotId = await freeSlot(t, '1287', first);
-    const post = (who: { personnummer: string }) =>
-      t.app.inject({
-        method: 'POST',
-        url: '/v1/municipalities/1287/applications',
-        headers: t.auth(who),
-        payload: { form: baseForm(), slotId },
-      });
+    const post = (who: { personnummer: string }) => postApplication(who, slotId);
     const ok = await post(first);
     expect(ok.statusCode, ok.body).toBe(201);
     const taken = await post(second);
@@ -550,13 +552,7 @@ describe('submission rules', () => {
   it('lets a first-time applicant submit with the first-meeting time they booked before', async () => {
     const who = person(t, '1287');
     const slotId = await freeSlot(t, '1287', who);
-    const post = () =>
-      t.app.inject({
-        method: 'POST',
-        url: '/v1/municipalities/1287/applications',
-        headers: t.auth(who),
-        payload: { form: baseForm(), slotId },
-      });
+    const post = () => postApplication(who, slotId);
     const first = await post();
     expect(first.statusCode, first.body).toBe(201);
     const withdrawn = await t.app.inject({
@@ -574,13 +570,7 @@ describe('submission rules', () => {
   it('keeps one application and one robot job when the same citizen submits twice at once', async () => {
     const who = person(t, '1287');
     const slotId = await freeSlot(t, '1287', who);
-    const post = () =>
-      t.app.inject({
-        method: 'POST',
-        url: '/v1/municipalities/1287/applications',
-        headers: t.auth(who),
-        payload: { form: baseForm(), slotId },
-      });
+    const post = () => postApplication(who, slotId);
     const answers = await Promise.all([post(), post(), post()]);
     expect(answers.map((a) => a.statusCode).sort(), answers.map((a) => a.body).join('\n')).toEqual([
       201, 409, 409,
