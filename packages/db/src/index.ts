@@ -10,5 +10,6 @@ export * from './repos/rules.repo.ts';
 export * from './schema.ts';
 export * from './schema-billing.ts';
 export * from './schema-follow-up.ts';
+export * from './statement-template.ts';
 export * from './tenancy.ts';
 export * from './tenant-pools.ts';

@@ -131,3 +131,37 @@ export async function executeSteps<R>(
   const { rows } = await db.withoutPlugins().executeQuery(options.prepared ? asPrepared(query) : query);
   return rows as R[];
 }
+
+/**
+ * `INSERT INTO <schema>.<table> (<columns>) SELECT … FROM jsonb_array_elements(<rows>)`, for a
+ * statement whose text must not depend on its rows (one text per tenant, prepared once, whatever
+ * the batch holds): the columns are named, the rows are one jsonb parameter (`rows`), and
+ * `where` may look at each element as `e.j` — including keys that are not columns (e.g. which
+ * case a row belongs to), which `jsonb_populate_record` ignores. Rows are inserted in the order
+ * given; a column a row leaves out is NULL in that row.
+ */
+export function insertEachFromJson<K extends keyof TenantTables & string>(
+  schema: string,
+  table: K,
+  columns: readonly (keyof Insertable<TenantTables[K]> & string)[],
+  rows: RawBuilder<unknown>,
+  options: { where?: RawBuilder<unknown>; onConflictDoNothing?: string; returning?: string[] } = {},
+): RawBuilder<unknown> {
+  const target = sql.id(schema, snakeCase(table));
+  const names = columns.map(snakeCase);
+  return sql`INSERT INTO ${target} (${sql.join(names.map((c) => sql.id(c)))})
+    SELECT ${sql.join(names.map((c) => sql.id('r', c)))}
+    FROM jsonb_array_elements(${rows}) WITH ORDINALITY AS e(j, ord)
+    CROSS JOIN LATERAL jsonb_populate_record(NULL::${target}, e.j) AS r
+    ${options.where ? sql`WHERE ${options.where}` : sql``}
+    ORDER BY e.ord
+    ${options.onConflictDoNothing ? sql`ON CONFLICT (${sql.id(snakeCase(options.onConflictDoNothing))}) DO NOTHING` : sql``}
+    ${options.returning ? sql`RETURNING ${sql.join(options.returning.map((c) => sql.id(snakeCase(c))))}` : sql``}`;
+}
+
+/** A row for a jsonb parameter: camelCase keys as snake_case columns (see `snakeCase`). */
+export function jsonRowOf(row: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(row)) out[snakeCase(key)] = value;
+  return out;
+}

@@ -1,4 +1,4 @@
-import { RobotCache, robotGaveUp, runRobot } from '@samverkan/core';
+import { RobotBatches, RobotCache, robotGaveUp, runRobot } from '@samverkan/core';
 import type { RootDb } from '@samverkan/db';
 import type { FinalFailureHook, Processor } from './types.ts';
 
@@ -16,11 +16,32 @@ function cacheFor(db: RootDb): RobotCache {
   return cache;
 }
 
+/**
+ * Concurrent jobs of one tenant share the robot's read and write statements (group commit), per
+ * database handle: see RobotBatches.
+ */
+const batches = new WeakMap<RootDb, RobotBatches>();
+function batchesFor(db: RootDb): RobotBatches {
+  let found = batches.get(db);
+  if (!found) {
+    found = new RobotBatches(db);
+    batches.set(db, found);
+  }
+  return found;
+}
+
 /** The robot: register checks, calculation, assessment, then decide / propose / manual (core). */
 export const applicationAssess: Processor<'application.assess'> = (payload, job) => {
   const db = job.dbFor(payload.municipalityCode);
   return runRobot(
-    { db, registers: job.registers, log: job.log, now: job.now, cache: cacheFor(db) },
+    {
+      db,
+      registers: job.registers,
+      log: job.log,
+      now: job.now,
+      cache: cacheFor(db),
+      batches: batchesFor(db),
+    },
     payload,
     job.jobId,
   );

@@ -16,7 +16,7 @@ export interface NewNotification {
 }
 
 /** The stored row; `dedupeKey` defaults to one notification per kind and application (or person). */
-const notificationRow = (n: NewNotification) => ({
+export const notificationRow = (n: NewNotification) => ({
   personId: n.personId,
   applicationId: n.applicationId,
   kind: n.kind,

@@ -82,14 +82,16 @@ export function auditStep(ctx: Ctx, groups: readonly AuditGroup[]) {
   return insertGroupsFromJson(
     ctx.tenant.schema,
     'auditLog',
-    groups.map((g) => ({
-      rows: g.events.map((e) => ({
-        ...auditRow(ctx.actor, ctx.tenant.code, ctx.access, ctx.requestId, e),
-        detail: e.detail ?? {},
-      })),
-      when: g.when,
-    })),
+    groups.map((g) => ({ rows: g.events.map((e) => auditJsonRow(ctx, e)), when: g.when })),
   );
+}
+
+/** The audit row of `ctx` doing `event`, for a jsonb parameter (`detail` as an object, not text). */
+export function auditJsonRow(ctx: Ctx, event: AuditEvent) {
+  return {
+    ...auditRow(ctx.actor, ctx.tenant.code, ctx.access, ctx.requestId, event),
+    detail: event.detail ?? {},
+  };
 }
 
 /** Refusals where no tenant schema is known (unknown municipality, bad token) go to the platform log. */

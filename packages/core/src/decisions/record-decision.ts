@@ -1,5 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { executeSteps, findMunicipality, insertFromJson, platform, type RootDb, tenant } from '@samverkan/db';
+import {
+  type CaseEventsTable,
+  type DecisionsTable,
+  executeSteps,
+  findMunicipality,
+  insertFromJson,
+  type JsonRow,
+  type PaymentsTable,
+  platform,
+  type RootDb,
+  tenant,
+} from '@samverkan/db';
 import {
   type Calculation,
   DomainError,
@@ -10,8 +21,8 @@ import {
 } from '@samverkan/domain';
 import { type RawBuilder, sql } from 'kysely';
 import type { ApplicationForm } from '../applications/form.ts';
-import { notificationStep } from '../applications/notifications.ts';
-import { type AuditGroup, auditStep } from '../audit/record-audit.ts';
+import { type NewNotification, notificationStep } from '../applications/notifications.ts';
+import { type AuditEvent, type AuditGroup, auditStep } from '../audit/record-audit.ts';
 import type { Ctx } from '../context.ts';
 
 export const LEGAL_BASIS = '12 kap. 1 § socialtjänstlagen (2025:400)';
@@ -63,42 +74,36 @@ export function performerCodeOf(ctx: Ctx, input: Pick<DecisionInput, 'decidedBy'
       : null;
 }
 
-export interface DecisionWrite {
+/** The rows THE decision on an application writes, before they are put into a statement. */
+export interface DecisionRows {
   decisionId: string;
   paymentDate: string | null;
-  /** Steps of one statement (see `withSteps`); the decision step is named `decision`. */
-  steps: [string, RawBuilder<unknown>][];
-  /** Its audit entries, for the statement's one audit step (`auditStep`), after the caller's own. */
-  audit: AuditGroup;
+  decision: JsonRow<DecisionsTable>;
+  /** For an approval: its one payment. */
+  payment: JsonRow<PaymentsTable> | null;
+  event: JsonRow<CaseEventsTable>;
+  notification: NewNotification;
+  audit: AuditEvent;
 }
 
 /**
- * What THE decision on an application writes — the decision with its letter, for an approval
- * its one payment, the signed proposal, the application's new state, the case event, the
- * citizen's notification — as steps of ONE statement, and its audit entries. `when` gates the
- * decision (the robot's claim); every later step runs only if the decision row was inserted.
- * `movesApplication: false` when the caller's own step already moves the application (a row
- * cannot be updated twice in one statement).
+ * The decision with its letter, for an approval its one payment, the case event, the citizen's
+ * notification and the audit entry — as rows, shared by the caseworker's statement
+ * (`decisionSteps`) and the robot's batched write (robot-write.ts).
  */
-export function decisionSteps(
+export function decisionRows(
   ctx: Ctx,
   app: LockedApplication,
   input: DecisionInput,
-  options: {
-    /** The performing municipality (see `performerCodeOf`), looked up by the caller. */
-    performer?: { name: string };
-    when?: RawBuilder<unknown>;
-    movesApplication?: boolean;
-  } = {},
-): DecisionWrite {
-  const schema = ctx.tenant.schema;
+  /** The performing municipality (see `performerCodeOf`), looked up by the caller. */
+  performer?: { name: string },
+): DecisionRows {
   const decisionId = randomUUID();
   const form = app.form as unknown as ApplicationForm;
   const now = ctx.now();
   const today = stockholmDate(now);
   let paymentDate = paymentDateFor(app.month, input.paymentDay);
   if (paymentDate < today) paymentDate = nextWorkingDay(today);
-  const performer = options.performer;
   const onBehalf = performer !== undefined;
   const letter = {
     municipality: {
@@ -152,62 +157,104 @@ export function decisionSteps(
       ? { payment: { date: paymentDate, accountMasked: maskAccount(form.payoutAccount) } }
       : {}),
   };
-
-  const decided = sql`EXISTS (SELECT 1 FROM decision)`;
-  const steps: [string, RawBuilder<unknown>][] = [
-    [
-      'decision',
-      insertFromJson(
-        schema,
-        'decisions',
-        [
-          {
-            decisionId,
-            applicationId: app.applicationId,
-            outcome: input.outcome,
-            amountOre: input.amountOre,
-            month: app.month,
-            calculation: input.calculation,
-            reasons: input.reasons,
-            legalBasis: LEGAL_BASIS,
-            decidedByKind: input.decidedBy.kind,
-            decidedBy: input.decidedBy.id,
-            decidedByName: input.decidedBy.name,
-            decidedByEmployer: input.decidedBy.employerCode,
-            delegationRuleId: input.delegation.ruleId,
-            delegationReference: input.delegation.reference,
-            proposalId: input.proposalId ?? null,
-            agreementId: ctx.access.basis === 'agreement' ? ctx.access.agreementId : null,
-            committeeName: ctx.tenant.committeeName,
-            normVersion: input.normVersion ?? null,
-            guidelinesVersionId: input.guidelinesVersionId ?? null,
-            letter,
-            decidedAt: now,
-          },
-        ],
-        { ...(options.when ? { when: options.when } : {}), returning: ['decisionId'] },
-      ),
-    ],
-  ];
-  if (input.amountOre > 0) {
-    steps.push([
-      'payment',
-      insertFromJson(
-        schema,
-        'payments',
-        [
-          {
+  const text =
+    input.outcome === 'rejected'
+      ? `Din ansökan för ${app.month} har fått avslag. Läs beslutet och hur du överklagar under Mina ärenden.`
+      : `Din ansökan för ${app.month} är beviljad med ${formatKronor(input.amountOre)}. Pengarna betalas ut ${paymentDate}.`;
+  return {
+    decisionId,
+    paymentDate: input.amountOre > 0 ? paymentDate : null,
+    decision: {
+      decisionId,
+      applicationId: app.applicationId,
+      outcome: input.outcome,
+      amountOre: input.amountOre,
+      month: app.month,
+      calculation: input.calculation,
+      reasons: input.reasons,
+      legalBasis: LEGAL_BASIS,
+      decidedByKind: input.decidedBy.kind,
+      decidedBy: input.decidedBy.id,
+      decidedByName: input.decidedBy.name,
+      decidedByEmployer: input.decidedBy.employerCode,
+      delegationRuleId: input.delegation.ruleId,
+      delegationReference: input.delegation.reference,
+      proposalId: input.proposalId ?? null,
+      agreementId: ctx.access.basis === 'agreement' ? ctx.access.agreementId : null,
+      committeeName: ctx.tenant.committeeName,
+      normVersion: input.normVersion ?? null,
+      guidelinesVersionId: input.guidelinesVersionId ?? null,
+      letter,
+      decidedAt: now,
+    },
+    payment:
+      input.amountOre > 0
+        ? {
             decisionId,
             applicationId: app.applicationId,
             amountOre: input.amountOre,
             payeeName: `${app.givenName} ${app.familyName}`,
             payeeAccount: form.payoutAccount,
             paymentDate,
-          },
-        ],
-        { when: decided },
-      ),
-    ]);
+          }
+        : null,
+    event: {
+      applicationId: app.applicationId,
+      kind: 'decided',
+      actor: input.decidedBy.id,
+      detail: {
+        outcome: input.outcome,
+        amountOre: input.amountOre,
+        delegationRuleId: input.delegation.ruleId,
+      },
+    },
+    notification: {
+      personId: app.personId,
+      applicationId: app.applicationId,
+      kind: 'decided',
+      title: 'Beslut i ditt ärende',
+      body: text,
+    },
+    audit: {
+      action: 'decision.record',
+      objectType: 'decision',
+      objectId: decisionId,
+      personId: app.personId,
+      delegationRuleId: input.delegation.ruleId,
+      detail: { applicationId: app.applicationId, outcome: input.outcome, amountOre: input.amountOre },
+    },
+  };
+}
+
+export interface DecisionWrite {
+  decisionId: string;
+  paymentDate: string | null;
+  /** Steps of one statement (see `withSteps`); the decision step is named `decision`. */
+  steps: [string, RawBuilder<unknown>][];
+  /** Its audit entries, for the statement's one audit step (`auditStep`), after the caller's own. */
+  audit: AuditGroup;
+}
+
+/**
+ * `decisionRows` as steps of ONE statement — with the signed proposal and the application's new
+ * state — and its audit entries. Every step after the decision runs only if the decision row was
+ * inserted (a second caller gets a unique violation: `isDecisionExists`).
+ */
+export function decisionSteps(
+  ctx: Ctx,
+  app: LockedApplication,
+  input: DecisionInput,
+  options: { performer?: { name: string } } = {},
+): DecisionWrite {
+  const schema = ctx.tenant.schema;
+  const rows = decisionRows(ctx, app, input, options.performer);
+  const now = ctx.now();
+  const decided = sql`EXISTS (SELECT 1 FROM decision)`;
+  const steps: [string, RawBuilder<unknown>][] = [
+    ['decision', insertFromJson(schema, 'decisions', [rows.decision], { returning: ['decisionId'] })],
+  ];
+  if (rows.payment) {
+    steps.push(['payment', insertFromJson(schema, 'payments', [rows.payment], { when: decided })]);
   }
   if (input.proposalId) {
     steps.push([
@@ -216,68 +263,22 @@ export function decisionSteps(
         WHERE proposal_id = ${input.proposalId} AND ${decided}`,
     ]);
   }
-  if (options.movesApplication !== false) {
-    steps.push([
+  steps.push(
+    [
       'moved',
       sql`UPDATE ${sql.id(schema, 'applications')}
         SET status = 'completed', processing = 'decided', updated_at = ${now}
         WHERE application_id = ${app.applicationId} AND ${decided}`,
-    ]);
-  }
-  const text =
-    input.outcome === 'rejected'
-      ? `Din ansökan för ${app.month} har fått avslag. Läs beslutet och hur du överklagar under Mina ärenden.`
-      : `Din ansökan för ${app.month} är beviljad med ${formatKronor(input.amountOre)}. Pengarna betalas ut ${paymentDate}.`;
-  steps.push(
-    [
-      'decided_event',
-      insertFromJson(
-        schema,
-        'caseEvents',
-        [
-          {
-            applicationId: app.applicationId,
-            kind: 'decided',
-            actor: input.decidedBy.id,
-            detail: {
-              outcome: input.outcome,
-              amountOre: input.amountOre,
-              delegationRuleId: input.delegation.ruleId,
-            },
-          },
-        ],
-        { when: decided },
-      ),
     ],
-    [
-      'decided_notification',
-      notificationStep(
-        schema,
-        {
-          personId: app.personId,
-          applicationId: app.applicationId,
-          kind: 'decided',
-          title: 'Beslut i ditt ärende',
-          body: text,
-        },
-        decided,
-      ),
-    ],
+    ['decided_event', insertFromJson(schema, 'caseEvents', [rows.event], { when: decided })],
+    ['decided_notification', notificationStep(schema, rows.notification, decided)],
   );
-  const audit: AuditGroup = {
-    events: [
-      {
-        action: 'decision.record',
-        objectType: 'decision',
-        objectId: decisionId,
-        personId: app.personId,
-        delegationRuleId: input.delegation.ruleId,
-        detail: { applicationId: app.applicationId, outcome: input.outcome, amountOre: input.amountOre },
-      },
-    ],
-    when: decided,
+  return {
+    decisionId: rows.decisionId,
+    paymentDate: rows.paymentDate,
+    steps,
+    audit: { events: [rows.audit], when: decided },
   };
-  return { decisionId, paymentDate: input.amountOre > 0 ? paymentDate : null, steps, audit };
 }
 
 /** A unique violation on the decision or its payment: the application is already decided. */

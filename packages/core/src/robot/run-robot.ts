@@ -6,6 +6,7 @@ import {
   insertFromJson,
   platform,
   type RootDb,
+  statementTemplate,
   tenant,
 } from '@samverkan/db';
 import {
@@ -24,22 +25,19 @@ import {
   type RegisterResponse,
   sourcesFor,
 } from '@samverkan/registers';
-import { type CompiledQuery, type RawBuilder, sql } from 'kysely';
+import { type CompiledQuery, sql } from 'kysely';
 import { jsonObjectFrom } from 'kysely/helpers/postgres';
 import { type ApplicationForm, toCalculationInput } from '../applications/form.ts';
 import { notificationStep } from '../applications/notifications.ts';
-import { type AuditEvent, type AuditGroup, auditStep } from '../audit/record-audit.ts';
+import { type AuditEvent, auditJsonRow, auditStep } from '../audit/record-audit.ts';
 import { type Ctx, type Logger, stockholmToday, type TenantRef } from '../context.ts';
-import {
-  type DecisionInput,
-  decisionSteps,
-  isDecisionExists,
-  type LockedApplication,
-} from '../decisions/record-decision.ts';
+import { type DecisionInput, decisionRows, isDecisionExists } from '../decisions/record-decision.ts';
 import { evaluateIn, loadDelegationContext } from '../delegation/delegation-rules.ts';
 import { normsForMonth } from '../norms/norms-for-month.ts';
+import { Coalescer, type Settled } from './coalescer.ts';
 import { registerFindings } from './register-findings.ts';
 import { RobotCache } from './robot-cache.ts';
+import { type RobotWrite, writeRobotResults } from './robot-write.ts';
 
 export { RobotCache } from './robot-cache.ts';
 
@@ -50,6 +48,8 @@ export interface RobotDeps {
   now: () => Date;
   /** The worker's per-process cache of tenant reference data; without it every job loads afresh. */
   cache?: RobotCache;
+  /** The worker's batching of reads and writes per tenant; without it each job runs its own. */
+  batches?: RobotBatches;
 }
 
 export type RobotResult = 'decided' | 'proposed' | 'manual' | 'already_handled';
@@ -92,11 +92,12 @@ const normOf = (c: Calculation) =>
 const ROBOT_STATES = ['queued', 'assessing'] as const;
 
 /**
- * Everything the robot reads about one case, in one query: the application, the applicant, the
- * latest labour-market plan, the household's latest earlier decision, and the stamps of the
- * tenant reference data (see RobotCache) as of this same snapshot.
+ * Everything the robot reads about its cases, in one query: the applications, the applicants,
+ * each one's latest labour-market plan, the household's latest earlier decision, and the stamps
+ * of the tenant reference data (see RobotCache) as of this same snapshot. `ids` is one parameter
+ * (a uuid array), so one text per tenant serves any number of cases.
  */
-function readCaseQuery(db: RootDb, schema: string, code: string, applicationId: string) {
+function readCasesQuery(db: RootDb, schema: string, code: string, ids: unknown) {
   const table = (name: string) => sql.id(schema, name);
   return tenant(db, schema)
     .selectFrom('applications as a')
@@ -151,35 +152,79 @@ function readCaseQuery(db: RootDb, schema: string, code: string, applicationId: 
         (SELECT string_agg(ag::text, ',' ORDER BY ag.agreement_id) FROM platform.agreements ag
           WHERE ag.tenant_code = ${code})))`.as('platformStamp'),
     ])
-    .where('a.applicationId', '=', applicationId);
+    .where(sql<boolean>`a.application_id = ANY(${ids}::uuid[])`);
 }
 
-type CaseRow = NonNullable<Awaited<ReturnType<ReturnType<typeof readCaseQuery>['executeTakeFirst']>>>;
+type CaseRow = Awaited<ReturnType<ReturnType<typeof readCasesQuery>['execute']>>[number];
+
+/** Per tenant: `readCasesQuery` compiled once (see statementTemplate). Bounded by the number of tenants. */
+const readTemplates = new Map<string, (values: { ids: unknown }) => CompiledQuery<CaseRow>>();
+
+async function readCases(db: RootDb, schema: string, code: string, ids: readonly string[]) {
+  const key = `${schema}|${code}`;
+  let template = readTemplates.get(key);
+  if (!template) {
+    template = statementTemplate(['ids'], (p) => readCasesQuery(db, schema, code, p.ids).compile());
+    readTemplates.set(key, template);
+  }
+  const { rows } = await db.executeQuery(asPrepared(template({ ids })));
+  return new Map(rows.map((row) => [row.applicationId, row]));
+}
+
+interface ReadItem {
+  schema: string;
+  code: string;
+  applicationId: string;
+}
 
 /**
- * `readCaseQuery` compiled once per tenant, with the application id as its one varying
- * parameter: building and compiling the query through kysely for every job cost more Node CPU
- * than the rest of the read. Bounded by the number of tenants.
+ * The worker's batching of robot statements (see Coalescer), per database handle: concurrent
+ * jobs of the same tenant share one read and one write statement. Items of a failed batch are
+ * tried again each on its own, so one case's error (e.g. a decision that exists) stays its own.
  */
-const compiledReadCase = new Map<string, { query: CompiledQuery<CaseRow>; index: number }>();
-const APPLICATION_PLACEHOLDER = '00000000-0000-4000-8000-000000000000';
+export class RobotBatches {
+  readonly reads: Coalescer<ReadItem, CaseRow | undefined>;
+  readonly writes: Coalescer<{ schema: string; write: RobotWrite }, boolean>;
 
-async function readCase(db: RootDb, schema: string, code: string, applicationId: string) {
-  const key = `${schema}|${code}`;
-  let compiled = compiledReadCase.get(key);
-  if (!compiled) {
-    const query = readCaseQuery(db, schema, code, APPLICATION_PLACEHOLDER).compile();
-    const index = query.parameters.indexOf(APPLICATION_PLACEHOLDER);
-    if (index < 0 || query.parameters.lastIndexOf(APPLICATION_PLACEHOLDER) !== index) {
-      throw new Error('readCase: the application id must be exactly one parameter of the query');
-    }
-    compiled = { query, index };
-    compiledReadCase.set(key, compiled);
+  constructor(db: RootDb, options: { maxBatch?: number } = {}) {
+    this.reads = new Coalescer(async (_key, items) => {
+      const first = items[0] as ReadItem;
+      const found = await readCases(
+        db,
+        first.schema,
+        first.code,
+        items.map((i) => i.applicationId),
+      );
+      return items.map((i) => ({ ok: true, value: found.get(i.applicationId) }));
+    }, options);
+    this.writes = new Coalescer(async (_key, items) => {
+      const schema = (items[0] as { schema: string }).schema;
+      const one = async (write: RobotWrite) =>
+        (await writeRobotResults(db, schema, [write])).has(write.applicationId);
+      if (items.length === 1) {
+        return [await settle(one((items[0] as { write: RobotWrite }).write))];
+      }
+      try {
+        const claimed = await writeRobotResults(
+          db,
+          schema,
+          items.map((i) => i.write),
+        );
+        return items.map((i) => ({ ok: true, value: claimed.has(i.write.applicationId) }));
+      } catch {
+        // One case's failure must not fail the others: each again on its own.
+        return Promise.all(items.map((i) => settle(one(i.write))));
+      }
+    }, options);
   }
-  const parameters = [...compiled.query.parameters];
-  parameters[compiled.index] = applicationId;
-  const { rows } = await db.executeQuery<CaseRow>(asPrepared({ ...compiled.query, parameters }));
-  return rows[0];
+}
+
+async function settle<O>(promise: Promise<O>): Promise<Settled<O>> {
+  try {
+    return { ok: true, value: await promise };
+  } catch (error) {
+    return { ok: false, error };
+  }
 }
 
 /** One register answer (or failure) for the case's register log. */
@@ -214,10 +259,9 @@ interface AssessmentRow {
 const inRobotState = sql`processing IN (${sql.join(ROBOT_STATES)})`;
 
 /**
- * The step that claims the case for this attempt — and, in the same UPDATE, moves it to the
- * attempt's result — only from a robot state. Its row lock makes a concurrent attempt wait and
- * then find the case handled; every later step that depends on the result runs only if this
- * one returned the row (`claimedCase`).
+ * The step that claims the case for an attempt that ends without a result (`logAttempt`), and
+ * for the robot giving up: only from a robot state, under the row lock, so a concurrent attempt
+ * waits and then finds the case handled.
  */
 function claimStep(
   ctx: Ctx,
@@ -234,132 +278,40 @@ function claimStep(
 
 const claimedCase = sql`EXISTS (SELECT 1 FROM claimed)`;
 
-/** A route's steps of the write statement, and its audit entries for the one audit step. */
-interface RouteSteps {
-  steps: [string, RawBuilder<unknown>][];
-  audit: AuditGroup;
+function fetchRows(applicationId: string, fetches: readonly FetchLog[]) {
+  return fetches.map((f) => ({
+    applicationId,
+    personnummer: f.personnummer,
+    sources: f.sources,
+    periods: f.periods,
+    outcome: f.response ? ('ok' as const) : ('failed' as const),
+    response: f.response,
+    error: f.error ?? null,
+  }));
 }
 
-function fetchesStep(ctx: Ctx, applicationId: string, fetches: readonly FetchLog[]) {
-  return insertFromJson(
-    ctx.tenant.schema,
-    'registerFetches',
-    fetches.map((f) => ({
-      applicationId,
-      personnummer: f.personnummer,
-      sources: f.sources,
-      periods: f.periods,
-      outcome: f.response ? 'ok' : 'failed',
-      response: f.response,
-      error: f.error ?? null,
-    })),
-  );
-}
-
-/**
- * The steps that send a case to the manual queue with reasons: case event, the citizen's
- * notification and the audit entry, each only `when` the case was moved (by the caller's step).
- */
-function manualSteps(
-  ctx: Ctx,
+/** What sending a case to the manual queue writes besides the case itself. */
+function manualRows(
   app: { applicationId: string; personId: string },
   reasons: { code: string; text: string }[],
-  when: RawBuilder<unknown>,
-): RouteSteps {
-  const schema = ctx.tenant.schema;
-  const steps: [string, RawBuilder<unknown>][] = [
-    [
-      'manual_event',
-      insertFromJson(
-        schema,
-        'caseEvents',
-        [{ applicationId: app.applicationId, kind: 'manual', actor: 'robot', detail: { reasons } }],
-        { when },
-      ),
-    ],
-    [
-      'manual_notification',
-      notificationStep(
-        schema,
-        {
-          personId: app.personId,
-          applicationId: app.applicationId,
-          kind: 'in_progress',
-          title: 'Din ansökan handläggs',
-          body: 'En handläggare går igenom din ansökan. Du får besked senast nästa vardag eller ett meddelande om vi behöver komplettering.',
-        },
-        when,
-      ),
-    ],
-  ];
-  const audit: AuditGroup = {
-    events: [
-      {
-        action: 'robot.route_manual',
-        objectType: 'application',
-        objectId: app.applicationId,
-        personId: app.personId,
-        detail: { reasons },
-      },
-    ],
-    when,
+) {
+  return {
+    event: { applicationId: app.applicationId, kind: 'manual', actor: 'robot', detail: { reasons } },
+    notification: {
+      personId: app.personId,
+      applicationId: app.applicationId,
+      kind: 'in_progress',
+      title: 'Din ansökan handläggs',
+      body: 'En handläggare går igenom din ansökan. Du får besked senast nästa vardag eller ett meddelande om vi behöver komplettering.',
+    },
+    audit: {
+      action: 'robot.route_manual',
+      objectType: 'application',
+      objectId: app.applicationId,
+      personId: app.personId,
+      detail: { reasons },
+    } satisfies AuditEvent,
   };
-  return { steps, audit };
-}
-
-function proposeSteps(ctx: Ctx, c: CaseRow, route: Extract<Route, { kind: 'propose' }>): RouteSteps {
-  const schema = ctx.tenant.schema;
-  const proposalId = randomUUID();
-  const proposed = sql`EXISTS (SELECT 1 FROM proposal)`;
-  const steps: [string, RawBuilder<unknown>][] = [
-    [
-      'proposal',
-      insertFromJson(
-        schema,
-        'proposals',
-        [
-          {
-            proposalId,
-            applicationId: c.applicationId,
-            decisionType: route.decisionType,
-            amountOre: route.amountOre,
-            normOre: route.normOre,
-            proposeRuleId: route.proposeRuleId,
-          },
-        ],
-        { when: claimedCase, onConflictDoNothing: 'applicationId', returning: ['proposalId'] },
-      ),
-    ],
-    [
-      'proposed_event',
-      insertFromJson(
-        schema,
-        'caseEvents',
-        [
-          {
-            applicationId: c.applicationId,
-            kind: 'proposed',
-            actor: 'robot',
-            detail: { decisionType: route.decisionType, amountOre: route.amountOre },
-          },
-        ],
-        { when: proposed },
-      ),
-    ],
-  ];
-  const audit: AuditGroup = {
-    events: [
-      {
-        action: 'robot.propose',
-        objectType: 'proposal',
-        objectId: proposalId,
-        personId: c.personId,
-        delegationRuleId: route.proposeRuleId,
-      },
-    ],
-    when: proposed,
-  };
-  return { steps, audit };
 }
 
 /**
@@ -372,7 +324,7 @@ async function logAttempt(ctx: Ctx, c: CaseRow, fetches: readonly FetchLog[], au
     ctx.db,
     [
       ['claimed', claimStep(ctx, c.applicationId, { processing: 'assessing', status: 'in_progress' })],
-      ['fetches', fetchesStep(ctx, c.applicationId, fetches)],
+      ['fetches', insertFromJson(ctx.tenant.schema, 'registerFetches', fetchRows(c.applicationId, fetches))],
       ['audit', auditStep(ctx, [{ events: audit }])],
     ],
     sql`SELECT 1`,
@@ -380,70 +332,105 @@ async function logAttempt(ctx: Ctx, c: CaseRow, fetches: readonly FetchLog[], au
 }
 
 /**
- * Writes an attempt's result in ONE statement (data-modifying CTEs: one round trip, one
- * transaction): the claim, which moves the case to its result under a row lock so a concurrent
- * attempt waits and then finds it handled; the register fetches and the read/fetch audit
- * entries (always); and, only if the claim took the case, the assessment and the route — the
- * decision with its payment, a proposal, or the manual queue — with case event, notification
- * and audit entries. If the statement fails, the fetches and audit entries are still committed
- * (`logAttempt`) before the error goes on; a decision that already exists is "already handled".
+ * Writes an attempt's result (see robot-write.ts; batched with other cases of the tenant by
+ * `RobotBatches`): the claim, which moves the case to its result under a row lock so a
+ * concurrent attempt waits and then finds it handled; the register fetches and the read/fetch
+ * audit entries (always); and, only if the claim took the case, the assessment and the route —
+ * the decision with its payment, a proposal, or the manual queue — with case event,
+ * notification and audit entries. If the write fails, the fetches and audit entries are still
+ * committed (`logAttempt`) before the error goes on; a decision that already exists is
+ * "already handled".
  */
 async function commitRun(
   ctx: Ctx,
+  batches: RobotBatches,
   c: CaseRow,
   fetches: readonly FetchLog[],
   audit: AuditEvent[],
   assessment: AssessmentRow | null,
   route: Route,
 ): Promise<RobotResult> {
-  const schema = ctx.tenant.schema;
-  const to =
-    route.kind === 'decide'
-      ? { processing: 'decided', status: 'completed' }
-      : route.kind === 'propose'
-        ? { processing: 'proposed', status: 'in_progress' }
-        : { processing: 'manual', status: 'in_progress', manualReasons: route.reasons };
-  const steps: [string, RawBuilder<unknown>][] = [
-    ['claimed', claimStep(ctx, c.applicationId, to)],
-    ['fetches', fetchesStep(ctx, c.applicationId, fetches)],
-  ];
-  if (assessment) {
-    steps.push([
-      'assessment',
-      insertFromJson(schema, 'robotAssessments', [{ applicationId: c.applicationId, ...assessment }], {
-        when: claimedCase,
-        onConflictDoNothing: 'applicationId',
-      }),
-    ]);
-  }
-  let routed: RouteSteps;
+  const write: RobotWrite = {
+    applicationId: c.applicationId,
+    claim:
+      route.kind === 'decide'
+        ? { processing: 'decided', status: 'completed', manualReasons: null, updatedAt: ctx.now() }
+        : route.kind === 'propose'
+          ? { processing: 'proposed', status: 'in_progress', manualReasons: null, updatedAt: ctx.now() }
+          : {
+              processing: 'manual',
+              status: 'in_progress',
+              manualReasons: route.reasons,
+              updatedAt: ctx.now(),
+            },
+    fetches: fetchRows(c.applicationId, fetches),
+    assessment: assessment ? { applicationId: c.applicationId, ...assessment } : null,
+    decision: null,
+    payment: null,
+    proposal: null,
+    events: [],
+    notifications: [],
+    // What the attempt read and fetched (always), then what it concluded.
+    audit: audit.map((e) => ({ gate: 'always', row: auditJsonRow(ctx, e) })),
+  };
   if (route.kind === 'decide') {
-    const locked: LockedApplication = {
-      applicationId: c.applicationId,
-      caseNumber: c.caseNumber,
-      month: c.month,
-      form: c.form,
-      personId: c.personId,
-      personnummer: c.personnummer,
-      givenName: c.givenName,
-      familyName: c.familyName,
-    };
-    routed = decisionSteps(ctx, locked, route.decision, { when: claimedCase, movesApplication: false });
-  } else if (route.kind === 'propose') {
-    routed = proposeSteps(ctx, c, route);
-  } else {
-    routed = manualSteps(ctx, c, route.reasons, claimedCase);
-  }
-  // One audit insert: what the attempt read and fetched (always), then what it concluded.
-  steps.push(...routed.steps, ['audit', auditStep(ctx, [{ events: audit }, routed.audit])]);
-  try {
-    const [result] = await executeSteps<{ claimed: boolean }>(
-      ctx.db,
-      steps,
-      sql`SELECT ${claimedCase} AS claimed`,
-      { prepared: true },
+    const rows = decisionRows(
+      ctx,
+      {
+        applicationId: c.applicationId,
+        caseNumber: c.caseNumber,
+        month: c.month,
+        form: c.form,
+        personId: c.personId,
+        personnummer: c.personnummer,
+        givenName: c.givenName,
+        familyName: c.familyName,
+      },
+      route.decision,
     );
-    if (!result?.claimed) return 'already_handled';
+    write.decision = rows.decision;
+    write.payment = rows.payment;
+    write.events.push({ gate: 'decision', row: rows.event });
+    write.notifications.push({ gate: 'decision', row: rows.notification });
+    write.audit.push({ gate: 'decision', row: auditJsonRow(ctx, rows.audit) });
+  } else if (route.kind === 'propose') {
+    const proposalId = randomUUID();
+    write.proposal = {
+      proposalId,
+      applicationId: c.applicationId,
+      decisionType: route.decisionType,
+      amountOre: route.amountOre,
+      normOre: route.normOre,
+      proposeRuleId: route.proposeRuleId,
+    };
+    write.events.push({
+      gate: 'proposal',
+      row: {
+        applicationId: c.applicationId,
+        kind: 'proposed',
+        actor: 'robot',
+        detail: { decisionType: route.decisionType, amountOre: route.amountOre },
+      },
+    });
+    write.audit.push({
+      gate: 'proposal',
+      row: auditJsonRow(ctx, {
+        action: 'robot.propose',
+        objectType: 'proposal',
+        objectId: proposalId,
+        personId: c.personId,
+        delegationRuleId: route.proposeRuleId,
+      }),
+    });
+  } else {
+    const rows = manualRows(c, route.reasons);
+    write.events.push({ gate: 'claimed', row: rows.event });
+    write.notifications.push({ gate: 'claimed', row: rows.notification });
+    write.audit.push({ gate: 'claimed', row: auditJsonRow(ctx, rows.audit) });
+  }
+  try {
+    const claimed = await batches.writes.submit(ctx.tenant.schema, { schema: ctx.tenant.schema, write });
+    if (!claimed) return 'already_handled';
     return route.kind === 'decide' ? 'decided' : route.kind === 'propose' ? 'proposed' : 'manual';
   } catch (error) {
     await logAttempt(ctx, c, fetches, audit);
@@ -468,9 +455,14 @@ export async function runRobot(
   jobId: string,
 ): Promise<RobotResult> {
   const cache = deps.cache ?? new RobotCache();
+  const batches = deps.batches ?? new RobotBatches(deps.db);
   const code = payload.municipalityCode;
   const schema = await cache.schemaOf(deps.db, code);
-  const c = await readCase(deps.db, schema, code, payload.applicationId);
+  const c = await batches.reads.submit(`${schema}|${code}`, {
+    schema,
+    code,
+    applicationId: payload.applicationId,
+  });
   if (!c || !(ROBOT_STATES as readonly string[]).includes(c.processing)) return 'already_handled';
   const t = await cache.get(`tenant:${code}`, c.platformStamp, () => tenantRef(deps.db, code));
   const ctx = robotCtx(deps, t, jobId);
@@ -488,7 +480,7 @@ export async function runRobot(
     throw error;
   }
   if (!person || person.municipalityCode !== t.code || person.deceased) {
-    return commitRun(ctx, c, [], audit, null, {
+    return commitRun(ctx, batches, c, [], audit, null, {
       kind: 'manual',
       reasons: [
         { code: 'register_mismatch', text: `Sökanden är enligt folkbokföringen inte bosatt i ${t.name}.` },
@@ -592,7 +584,10 @@ export async function runRobot(
   };
   const manualReasons = assessment.reasons.map((r) => ({ code: r.code, text: r.text }));
   if (assessment.outcome === 'manual') {
-    return commitRun(ctx, c, fetches, audit, assessmentRow, { kind: 'manual', reasons: manualReasons });
+    return commitRun(ctx, batches, c, fetches, audit, assessmentRow, {
+      kind: 'manual',
+      reasons: manualReasons,
+    });
   }
 
   // 4. Delegation: may the robot decide here, or only propose for a named delegate?
@@ -610,7 +605,7 @@ export async function runRobot(
   });
 
   if (answer.mode === 'decide') {
-    return commitRun(ctx, c, fetches, audit, assessmentRow, {
+    return commitRun(ctx, batches, c, fetches, audit, assessmentRow, {
       kind: 'decide',
       decision: {
         applicationId: c.applicationId,
@@ -632,7 +627,7 @@ export async function runRobot(
     });
   }
   if (answer.mode === 'propose') {
-    return commitRun(ctx, c, fetches, audit, assessmentRow, {
+    return commitRun(ctx, batches, c, fetches, audit, assessmentRow, {
       kind: 'propose',
       decisionType,
       amountOre,
@@ -640,7 +635,7 @@ export async function runRobot(
       proposeRuleId: answer.proposeRule.ruleId,
     });
   }
-  return commitRun(ctx, c, fetches, audit, assessmentRow, {
+  return commitRun(ctx, batches, c, fetches, audit, assessmentRow, {
     kind: 'manual',
     reasons: [
       ...manualReasons,
@@ -673,7 +668,7 @@ export async function robotGaveUp(
       text: `Tekniskt fel: roboten kunde inte slutföra bedömningen (${error.message.slice(0, 200)}).`,
     },
   ];
-  const manual = manualSteps(ctx, app, reasons, claimedCase);
+  const manual = manualRows(app, reasons);
   // Only from a robot state: a case a caseworker or the robot already moved stays where it is.
   await executeSteps(
     ctx.db,
@@ -686,8 +681,9 @@ export async function robotGaveUp(
           WHERE application_id = ${app.applicationId} AND ${inRobotState}
           RETURNING application_id`,
       ],
-      ...manual.steps,
-      ['audit', auditStep(ctx, [manual.audit])],
+      ['manual_event', insertFromJson(t.schema, 'caseEvents', [manual.event], { when: claimedCase })],
+      ['manual_notification', notificationStep(t.schema, manual.notification, claimedCase)],
+      ['audit', auditStep(ctx, [{ events: [manual.audit], when: claimedCase }])],
     ],
     sql`SELECT 1`,
   );
