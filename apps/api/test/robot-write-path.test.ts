@@ -1,4 +1,4 @@
-import { RobotCache, type RobotDeps, robotGaveUp, runRobot } from '@samverkan/core';
+import { Coalescer, RobotBatches, RobotCache, type RobotDeps, robotGaveUp, runRobot } from '@samverkan/core';
 import { DomainError } from '@samverkan/domain';
 import type { RegisterGateway } from '@samverkan/registers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -246,5 +246,148 @@ describe('the robot with a cache shared between jobs (as in a worker)', () => {
       [fifth],
     );
     expect(Number(d5?.amount_ore)).toBe(1_122_000);
+  });
+});
+
+describe('Coalescer (group commit per key)', () => {
+  it('starts an item at once when its key is idle, and takes what arrived meanwhile as one batch', async () => {
+    const seen: string[][] = [];
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const coalescer = new Coalescer<string, string>(
+      async (key, items) => {
+        seen.push([key, ...items]);
+        if (items[0] === 'a1') await gate;
+        return items.map((item) => ({ ok: true, value: item.toUpperCase() }));
+      },
+      { maxBatch: 3 },
+    );
+    const answers = Promise.all(['a1', 'a2', 'a3', 'a4', 'a5'].map((i) => coalescer.submit('a', i)));
+    const other = coalescer.submit('b', 'b1');
+    // 'a1' runs alone; 'b' is another key and does not wait for it.
+    expect(await other).toBe('B1');
+    expect(seen).toEqual([
+      ['a', 'a1'],
+      ['b', 'b1'],
+    ]);
+    release();
+    expect(await answers).toEqual(['A1', 'A2', 'A3', 'A4', 'A5']);
+    // What waited went in batches of at most maxBatch, in order.
+    expect(seen.slice(2)).toEqual([
+      ['a', 'a2', 'a3', 'a4'],
+      ['a', 'a5'],
+    ]);
+    expect(coalescer.stats).toEqual({ batches: 4, items: 6, largest: 3 });
+  });
+
+  it('fails only the items the run failed, and a run that throws fails only its own batch', async () => {
+    const coalescer = new Coalescer<number, number>(async (_key, items) => {
+      if (items.includes(13)) throw new Error('unlucky batch');
+      return items.map((n) =>
+        n % 2 ? { ok: true, value: n } : { ok: false, error: new Error(`even ${n}`) },
+      );
+    });
+    const results = await Promise.allSettled([1, 2, 3].map((n) => coalescer.submit('k', n)));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    await expect(coalescer.submit('k', 13)).rejects.toThrow('unlucky batch');
+    expect(await coalescer.submit('k', 5)).toBe(5);
+  });
+});
+
+describe('batched robot runs (as in a worker)', () => {
+  it('writes a batch of cases with different routes in one statement, and a duplicate job in it decides nothing twice', async () => {
+    const approve = [await applied(), await applied(), await applied()];
+    const manual = await applied(900_000); // rent above Trelleborg's ceiling: a caseworker looks at it
+    const duplicated = await applied();
+    // The same job three times (a re-relayed outbox row): at most one copy can run alone, so at
+    // least two meet in one batch, whose statement then fails on the decision's unique key — and
+    // every case of that batch is written again on its own.
+    const jobs = [...approve, manual, duplicated, duplicated, duplicated];
+    // Every job waits after its register fetch until all have fetched: the writes then arrive
+    // together, as under load.
+    const waiting: (() => void)[] = [];
+    const together: RegisterGateway = {
+      lookupPerson: (pnr) => t.registers.lookupPerson(pnr),
+      fetch: async (query) => {
+        const answer = await t.registers.fetch(query);
+        await new Promise<void>((resolve) => {
+          waiting.push(resolve);
+          if (waiting.length === jobs.length) for (const go of waiting) go();
+        });
+        return answer;
+      },
+    };
+    const batches = new RobotBatches(t.db);
+    const outcomes = await Promise.all(
+      jobs.map((id, i) =>
+        runRobot(
+          deps({ registers: together, batches, cache: new RobotCache() }),
+          { municipalityCode: '1287', applicationId: id },
+          `job-${i}`,
+        ),
+      ),
+    );
+    expect(outcomes.slice(0, 5)).toEqual(['decided', 'decided', 'decided', 'manual', expect.any(String)]);
+    expect(outcomes.slice(4).sort()).toEqual(['already_handled', 'already_handled', 'decided']);
+    expect(batches.reads.stats.largest).toBeGreaterThan(1);
+    expect(batches.writes.stats.largest).toBeGreaterThan(1);
+    expect(batches.writes.stats.batches).toBeLessThan(jobs.length);
+
+    const cases = [...approve, manual, duplicated];
+    const decisions = await rows<{ application_id: string; n: string; payments: string }>(
+      `SELECT d.application_id, count(*) AS n,
+         (SELECT count(*) FROM kommun_1287.payments p WHERE p.application_id = d.application_id) AS payments
+       FROM kommun_1287.decisions d WHERE d.application_id = ANY($1::uuid[]) GROUP BY d.application_id`,
+      [cases],
+    );
+    expect(decisions.map((d) => d.application_id).sort()).toEqual([...approve, duplicated].sort());
+    expect(decisions.every((d) => Number(d.n) === 1 && Number(d.payments) === 1)).toBe(true);
+
+    const state = await rows<{ application_id: string; processing: string; robot_attempts: number }>(
+      `SELECT application_id, processing, robot_attempts FROM kommun_1287.applications
+       WHERE application_id = ANY($1::uuid[])`,
+      [cases],
+    );
+    const byId = new Map(state.map((s) => [s.application_id, s]));
+    expect(byId.get(manual)).toMatchObject({ processing: 'manual', robot_attempts: 1 });
+    expect(byId.get(duplicated)).toMatchObject({ processing: 'decided', robot_attempts: 1 });
+
+    // Each case's own trail, whichever batch it was written in: the manual case got its event and
+    // notification, no decision's; every copy of the duplicated job logged what it read and fetched.
+    const events = await rows<{ application_id: string; kind: string }>(
+      `SELECT application_id, kind FROM kommun_1287.case_events
+       WHERE application_id = ANY($1::uuid[]) AND kind <> 'submitted' ORDER BY event_id`,
+      [cases],
+    );
+    expect(events.filter((e) => e.application_id === manual).map((e) => e.kind)).toEqual(['manual']);
+    expect(events.filter((e) => e.application_id === duplicated).map((e) => e.kind)).toEqual(['decided']);
+    const notifications = await rows<{ kind: string }>(
+      `SELECT kind FROM kommun_1287.notifications WHERE application_id = $1 AND kind <> 'submitted'`,
+      [manual],
+    );
+    expect(notifications.map((n) => n.kind)).toEqual(['in_progress']);
+    const trail = await rows<{ action: string }>(
+      `SELECT action FROM kommun_1287.audit_log
+       WHERE object_id = $1 OR detail->>'applicationId' = $1 ORDER BY audit_id`,
+      [duplicated],
+    );
+    expect(trail.map((a) => a.action).filter((a) => a === 'robot.read_case')).toHaveLength(3);
+    expect(trail.map((a) => a.action).filter((a) => a === 'decision.record')).toHaveLength(1);
+    expect(
+      await rows('SELECT 1 FROM kommun_1287.register_fetches WHERE application_id = $1', [duplicated]),
+    ).toHaveLength(3);
+    // Each case's audit entries stay in order: read, fetched, then concluded.
+    const manualTrail = await rows<{ action: string }>(
+      `SELECT action FROM kommun_1287.audit_log WHERE object_id = $1 ORDER BY audit_id`,
+      [manual],
+    );
+    expect(manualTrail.map((a) => a.action)).toEqual([
+      'application.submit',
+      'robot.read_case',
+      'robot.fetch_registers',
+      'robot.route_manual',
+    ]);
   });
 });

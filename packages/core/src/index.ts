@@ -23,6 +23,7 @@ export * from './norms/norms-for-month.ts';
 export * from './notifications/delivery.ts';
 export * from './payments/payment-file.ts';
 export * from './queue/work-queue.ts';
+export * from './robot/coalescer.ts';
 export * from './robot/register-findings.ts';
 export * from './robot/run-robot.ts';
 export * from './sample-checks/sample-checks.ts';

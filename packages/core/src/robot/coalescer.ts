@@ -25,6 +25,8 @@ export class Coalescer<I, O> {
   readonly #lanes = new Map<string, Lane<I, O>>();
   readonly #run: (key: string, items: I[]) => Promise<Settled<O>[]>;
   readonly #maxBatch: number;
+  /** Batches run, items in them, and the largest batch so far (for tests and diagnostics). */
+  readonly stats = { batches: 0, items: 0, largest: 0 };
 
   constructor(run: (key: string, items: I[]) => Promise<Settled<O>[]>, options: { maxBatch?: number } = {}) {
     this.#run = run;
@@ -50,6 +52,9 @@ export class Coalescer<I, O> {
     lane.running = true;
     while (lane.waiting.length > 0) {
       const batch = lane.waiting.splice(0, this.#maxBatch);
+      this.stats.batches += 1;
+      this.stats.items += batch.length;
+      this.stats.largest = Math.max(this.stats.largest, batch.length);
       let results: Settled<O>[];
       try {
         results = await this.#run(
