@@ -95,8 +95,15 @@ describe('one statement from JSON rows', () => {
 });
 
 describe('prepared statements', () => {
-  async function withOneConnection<T>(work: (db: ReturnType<typeof createDb>) => Promise<T>) {
-    const db = createDb({ connectionString: t.database.appUrl, maxConnections: 1 });
+  async function withOneConnection<T>(
+    work: (db: ReturnType<typeof createDb>) => Promise<T>,
+    maxPreparedPerConnection?: number,
+  ) {
+    const db = createDb({
+      connectionString: t.database.appUrl,
+      maxConnections: 1,
+      ...(maxPreparedPerConnection === undefined ? {} : { maxPreparedPerConnection }),
+    });
     try {
       return await work(db);
     } finally {
@@ -148,5 +155,28 @@ describe('prepared statements', () => {
       }
       expect(await prepared(db)).toHaveLength(MAX_PREPARED_PER_CONNECTION);
     });
+  });
+
+  it('takes its cap per pool (ROBOT_DB_MAX_PREPARED), 0 preparing nothing', async () => {
+    const run = (db: ReturnType<typeof createDb>, count: number) =>
+      Promise.all(
+        Array.from({ length: count }, async (_, i) => {
+          const { rows } = await db.executeQuery<{ n: number }>(
+            asPrepared(CompiledQuery.raw(`SELECT ${i} * $1::int AS n`, [2])),
+          );
+          expect(rows[0]?.n).toBe(i * 2);
+        }),
+      );
+    await withOneConnection(async (db) => {
+      await run(db, 5);
+      expect(await prepared(db)).toHaveLength(3);
+    }, 3);
+    await withOneConnection(async (db) => {
+      await run(db, 3);
+      expect(await prepared(db)).toHaveLength(0);
+    }, 0);
+    expect(() => createDb({ connectionString: t.database.appUrl, maxPreparedPerConnection: -1 })).toThrow(
+      /maxPrepared/,
+    );
   });
 });

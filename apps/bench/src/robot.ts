@@ -386,6 +386,9 @@ async function startRobotWorker(
       QUEUE_PREFIX: prefix,
       WORKER_CONCURRENCY_ROBOT: String(CONCURRENCY),
       ...(process.env.BENCH_ROBOT_DB_SHARDS ? { ROBOT_DB_SHARDS: process.env.BENCH_ROBOT_DB_SHARDS } : {}),
+      ...(process.env.BENCH_ROBOT_DB_MAX_PREPARED
+        ? { ROBOT_DB_MAX_PREPARED: process.env.BENCH_ROBOT_DB_MAX_PREPARED }
+        : {}),
       RELAY_POLL_MS: '200',
       LOG_LEVEL: 'silent',
     }),

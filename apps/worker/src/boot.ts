@@ -47,6 +47,8 @@ export async function bootWorker(
     connectionString: config.DATABASE_URL,
     maxConnections: config.DATABASE_POOL_SIZE,
     applicationName: 'samverkan-worker',
+    // With one robot pool the robot uses this one.
+    ...(config.ROBOT_DB_SHARDS > 1 ? {} : { maxPreparedPerConnection: config.ROBOT_DB_MAX_PREPARED }),
   });
   const robotPools =
     config.ROBOT_DB_SHARDS > 1
@@ -55,6 +57,7 @@ export async function bootWorker(
           maxConnections: config.ROBOT_DB_POOL_SIZE,
           applicationName: 'samverkan-robot',
           shards: config.ROBOT_DB_SHARDS,
+          maxPreparedPerConnection: config.ROBOT_DB_MAX_PREPARED,
         })
       : undefined;
   const producer = redisConnection(config.REDIS_URL, 'producer', {

@@ -28,6 +28,11 @@ const schema = z.object({
    */
   ROBOT_DB_SHARDS: positiveInt(ROBOT_DB_SHARDS_DEFAULT),
   ROBOT_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(16),
+  /**
+   * Prepared statements each robot connection keeps (a read and a write per tenant it serves);
+   * each costs server memory (see docs/operations.md). Past it statements run unprepared.
+   */
+  ROBOT_DB_MAX_PREPARED: z.coerce.number().int().min(0).max(10_000).default(32),
   WORKER_CONCURRENCY_DEFAULT: positiveInt(8),
   /** Safety-net poll of the outbox; LISTEN/NOTIFY wakes the relay at once otherwise. */
   RELAY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),

@@ -1,6 +1,6 @@
 import { CamelCasePlugin, Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
-import { PreparingClient } from './prepared.ts';
+import { MAX_PREPARED_PER_CONNECTION, preparingClient } from './prepared.ts';
 import type { PlatformTables, TenantTables } from './schema.ts';
 
 // int8 (counts, öre, identity keys) as JS numbers: every amount we store is far below 2^53.
@@ -22,6 +22,8 @@ export interface DbOptions {
   maxConnections?: number;
   applicationName?: string;
   statementTimeoutMs?: number;
+  /** Prepared statements kept per connection (see prepared.ts); default MAX_PREPARED_PER_CONNECTION. */
+  maxPreparedPerConnection?: number;
 }
 
 export function createDb(options: DbOptions): RootDb {
@@ -32,7 +34,7 @@ export function createDb(options: DbOptions): RootDb {
     statement_timeout: options.statementTimeoutMs ?? 15_000,
     idleTimeoutMillis: 30_000,
     // Runs statements marked with PREPARED_MARK as prepared statements (see prepared.ts).
-    Client: PreparingClient,
+    Client: preparingClient(options.maxPreparedPerConnection ?? MAX_PREPARED_PER_CONNECTION),
   });
   // Without a listener an idle client's network error would crash the process.
   pool.on('error', () => {});

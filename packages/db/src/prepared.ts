@@ -37,27 +37,36 @@ function statementName(text: string): string {
 }
 
 /**
- * A pg client that runs marked statements (`PREPARED_MARK`) as named prepared statements,
- * named by a hash of their text so the same text always has the same name. Everything else is
- * passed through unchanged. Used as the pool's `Client`.
+ * A pg client class that runs marked statements (`PREPARED_MARK`) as named prepared statements,
+ * named by a hash of their text so the same text always has the same name, keeping at most
+ * `maxPrepared` per connection. Everything else is passed through unchanged. Used as the pool's
+ * `Client`.
  */
-export class PreparingClient extends pg.Client {
-  readonly #prepared = new Set<string>();
-
-  // biome-ignore lint/suspicious/noExplicitAny: pg's overloads of query() are not expressible in a subclass
-  override query(config: any, values?: any, callback?: any): any {
-    if (typeof config === 'string' && config.startsWith(PREPARED_MARK)) {
-      const name = statementName(config);
-      if (this.#prepared.has(name)) return super.query({ name, text: config, values }, callback);
-      if (this.#prepared.size < MAX_PREPARED_PER_CONNECTION && callback === undefined) {
-        // Counted once prepared: a statement that failed to prepare takes no place.
-        const result = super.query({ name, text: config, values });
-        return result.then((r: unknown) => {
-          this.#prepared.add(name);
-          return r;
-        });
-      }
-    }
-    return super.query(config, values, callback);
+export function preparingClient(maxPrepared: number = MAX_PREPARED_PER_CONNECTION): typeof pg.Client {
+  if (!Number.isInteger(maxPrepared) || maxPrepared < 0) {
+    throw new Error(`preparingClient: maxPrepared must be a whole number ≥ 0, got ${maxPrepared}`);
   }
+  return class PreparingClient extends pg.Client {
+    readonly #prepared = new Set<string>();
+
+    // biome-ignore lint/suspicious/noExplicitAny: pg's overloads of query() are not expressible in a subclass
+    override query(config: any, values?: any, callback?: any): any {
+      if (typeof config === 'string' && config.startsWith(PREPARED_MARK)) {
+        const name = statementName(config);
+        if (this.#prepared.has(name)) return super.query({ name, text: config, values }, callback);
+        if (this.#prepared.size < maxPrepared && callback === undefined) {
+          // Counted once prepared: a statement that failed to prepare takes no place.
+          const result = super.query({ name, text: config, values });
+          return result.then((r: unknown) => {
+            this.#prepared.add(name);
+            return r;
+          });
+        }
+      }
+      return super.query(config, values, callback);
+    }
+  };
 }
+
+/** `preparingClient` with the default cap. */
+export const PreparingClient = preparingClient();

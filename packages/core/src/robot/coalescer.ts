@@ -50,27 +50,34 @@ export class Coalescer<I, O> {
 
   async #drain(key: string, lane: Lane<I, O>): Promise<void> {
     lane.running = true;
-    while (lane.waiting.length > 0) {
-      const batch = lane.waiting.splice(0, this.#maxBatch);
-      this.stats.batches += 1;
-      this.stats.items += batch.length;
-      this.stats.largest = Math.max(this.stats.largest, batch.length);
-      let results: Settled<O>[];
-      try {
-        results = await this.#run(
-          key,
-          batch.map((w) => w.item),
-        );
-      } catch (error) {
-        results = batch.map(() => ({ ok: false, error }));
+    try {
+      while (lane.waiting.length > 0) {
+        const batch = lane.waiting.splice(0, this.#maxBatch);
+        this.stats.batches += 1;
+        this.stats.items += batch.length;
+        this.stats.largest = Math.max(this.stats.largest, batch.length);
+        let results: Settled<O>[];
+        try {
+          results = await this.#run(
+            key,
+            batch.map((w) => w.item),
+          );
+          if (!Array.isArray(results) || results.length !== batch.length) {
+            throw new Error(`Coalescer: the batch of ${batch.length} got ${String(results?.length)} answers`);
+          }
+        } catch (error) {
+          results = batch.map(() => ({ ok: false, error }));
+        }
+        batch.forEach((w, i) => {
+          const result = results[i] as Settled<O>;
+          if (result.ok) w.resolve(result.value);
+          else w.reject(result.error);
+        });
       }
-      batch.forEach((w, i) => {
-        const result = results[i];
-        if (result?.ok) w.resolve(result.value);
-        else w.reject(result ? result.error : new Error('Coalescer: the batch gave no answer for this item'));
-      });
+    } finally {
+      lane.running = false;
+      if (lane.waiting.length === 0) this.#lanes.delete(key);
+      else void this.#drain(key, lane);
     }
-    lane.running = false;
-    this.#lanes.delete(key);
   }
 }

@@ -13,7 +13,7 @@ import {
   statementTemplate,
   type TenantTables,
 } from '@samverkan/db';
-import { type CompiledQuery, sql } from 'kysely';
+import { type CompiledQuery, type Insertable, sql } from 'kysely';
 import { type NewNotification, notificationRow } from '../applications/notifications.ts';
 
 /**
@@ -47,6 +47,75 @@ export interface RobotWrite {
   notifications: Gated<NewNotification>[];
   /** In order: what was read and fetched (`always`), then what was concluded. */
   audit: Gated<JsonRow<TenantTables['auditLog']>>[];
+}
+
+/** The columns each table's rows fill; a row key outside them is a bug (see `checkedRow`). */
+const COLUMNS = {
+  registerFetches: ['applicationId', 'personnummer', 'sources', 'periods', 'outcome', 'response', 'error'],
+  robotAssessments: [
+    'applicationId',
+    'outcome',
+    'reasons',
+    'calculation',
+    'normVersion',
+    'guidelinesVersionId',
+  ],
+  decisions: [
+    'decisionId',
+    'applicationId',
+    'outcome',
+    'amountOre',
+    'month',
+    'calculation',
+    'reasons',
+    'legalBasis',
+    'decidedByKind',
+    'decidedBy',
+    'decidedByName',
+    'decidedByEmployer',
+    'delegationRuleId',
+    'delegationReference',
+    'proposalId',
+    'agreementId',
+    'committeeName',
+    'normVersion',
+    'guidelinesVersionId',
+    'letter',
+    'decidedAt',
+  ],
+  payments: ['decisionId', 'applicationId', 'amountOre', 'payeeName', 'payeeAccount', 'paymentDate'],
+  proposals: ['proposalId', 'applicationId', 'decisionType', 'amountOre', 'normOre', 'proposeRuleId'],
+  caseEvents: ['applicationId', 'kind', 'actor', 'detail'],
+  notifications: ['personId', 'applicationId', 'kind', 'title', 'body', 'dedupeKey'],
+  auditLog: [
+    'actorKind',
+    'actorId',
+    'actorEmployerCode',
+    'actingForCode',
+    'accessBasis',
+    'agreementId',
+    'delegationRuleId',
+    'action',
+    'outcome',
+    'objectType',
+    'objectId',
+    'personId',
+    'requestId',
+    'detail',
+  ],
+} as const satisfies { [K in keyof TenantTables]?: readonly (keyof Insertable<TenantTables[K]> & string)[] };
+
+const COLUMN_SETS = Object.fromEntries(
+  Object.entries(COLUMNS).map(([table, columns]) => [table, new Set<string>(columns)]),
+) as unknown as Record<keyof typeof COLUMNS, ReadonlySet<string>>;
+
+/** The row as JSON for `table`, refusing a key that is not one of its columns (it would be dropped). */
+function checkedRow(table: keyof typeof COLUMNS, row: object, gate: Gate, applicationId: string) {
+  const columns = COLUMN_SETS[table];
+  for (const key of Object.keys(row)) {
+    if (!columns.has(key)) throw new Error(`robot write: ${table} has no column ${key}`);
+  }
+  return { ...jsonRowOf(row), _case: applicationId, _gate: gate };
 }
 
 const PARAMETERS = [
@@ -98,117 +167,53 @@ function buildWrite(db: RootDb, schema: string, p: Readonly<Record<Parameter, un
         WHERE a.application_id = c.application_id AND a.processing IN ('queued', 'assessing')
         RETURNING a.application_id`,
     ),
-    step(
-      'fetches',
-      insertEachFromJson(
-        schema,
-        'registerFetches',
-        ['applicationId', 'personnummer', 'sources', 'periods', 'outcome', 'response', 'error'],
-        json('fetches'),
-      ),
-    ),
+    step('fetches', insertEachFromJson(schema, 'registerFetches', COLUMNS.registerFetches, json('fetches'))),
     step(
       'assessment',
-      insertEachFromJson(
-        schema,
-        'robotAssessments',
-        ['applicationId', 'outcome', 'reasons', 'calculation', 'normVersion', 'guidelinesVersionId'],
-        json('assessments'),
-        { where: gated('claimed'), onConflictDoNothing: 'applicationId' },
-      ),
+      insertEachFromJson(schema, 'robotAssessments', COLUMNS.robotAssessments, json('assessments'), {
+        where: gated('claimed'),
+        onConflictDoNothing: 'applicationId',
+      }),
     ),
     step(
       'decision',
-      insertEachFromJson(
-        schema,
-        'decisions',
-        [
-          'decisionId',
-          'applicationId',
-          'outcome',
-          'amountOre',
-          'month',
-          'calculation',
-          'reasons',
-          'legalBasis',
-          'decidedByKind',
-          'decidedBy',
-          'decidedByName',
-          'decidedByEmployer',
-          'delegationRuleId',
-          'delegationReference',
-          'proposalId',
-          'agreementId',
-          'committeeName',
-          'normVersion',
-          'guidelinesVersionId',
-          'letter',
-          'decidedAt',
-        ],
-        json('decisions'),
-        { where: gated('claimed'), returning: ['applicationId'] },
-      ),
+      insertEachFromJson(schema, 'decisions', COLUMNS.decisions, json('decisions'), {
+        where: gated('claimed'),
+        returning: ['applicationId'],
+      }),
     ),
     step(
       'payment',
-      insertEachFromJson(
-        schema,
-        'payments',
-        ['decisionId', 'applicationId', 'amountOre', 'payeeName', 'payeeAccount', 'paymentDate'],
-        json('payments'),
-        { where: gated('decision') },
-      ),
+      insertEachFromJson(schema, 'payments', COLUMNS.payments, json('payments'), {
+        where: gated('decision'),
+      }),
     ),
     step(
       'proposal',
-      insertEachFromJson(
-        schema,
-        'proposals',
-        ['proposalId', 'applicationId', 'decisionType', 'amountOre', 'normOre', 'proposeRuleId'],
-        json('proposals'),
-        { where: gated('claimed'), onConflictDoNothing: 'applicationId', returning: ['applicationId'] },
-      ),
+      insertEachFromJson(schema, 'proposals', COLUMNS.proposals, json('proposals'), {
+        where: gated('claimed'),
+        onConflictDoNothing: 'applicationId',
+        returning: ['applicationId'],
+      }),
     ),
     step(
       'events',
-      insertEachFromJson(schema, 'caseEvents', ['applicationId', 'kind', 'actor', 'detail'], json('events'), {
+      insertEachFromJson(schema, 'caseEvents', COLUMNS.caseEvents, json('events'), {
         where: gated('claimed', 'decision', 'proposal'),
       }),
     ),
     step(
       'notifications',
-      insertEachFromJson(
-        schema,
-        'notifications',
-        ['personId', 'applicationId', 'kind', 'title', 'body', 'dedupeKey'],
-        json('notifications'),
-        { where: gated('claimed', 'decision', 'proposal'), onConflictDoNothing: 'dedupeKey' },
-      ),
+      insertEachFromJson(schema, 'notifications', COLUMNS.notifications, json('notifications'), {
+        where: gated('claimed', 'decision', 'proposal'),
+        onConflictDoNothing: 'dedupeKey',
+      }),
     ),
     step(
       'audit',
-      insertEachFromJson(
-        schema,
-        'auditLog',
-        [
-          'actorKind',
-          'actorId',
-          'actorEmployerCode',
-          'actingForCode',
-          'accessBasis',
-          'agreementId',
-          'delegationRuleId',
-          'action',
-          'outcome',
-          'objectType',
-          'objectId',
-          'personId',
-          'requestId',
-          'detail',
-        ],
-        json('audit'),
-        { where: gated('claimed', 'decision', 'proposal') },
-      ),
+      insertEachFromJson(schema, 'auditLog', COLUMNS.auditLog, json('audit'), {
+        where: gated('claimed', 'decision', 'proposal'),
+      }),
     ),
   ])} SELECT application_id FROM claimed`.compile(db.withoutPlugins());
 }
@@ -227,23 +232,25 @@ function templateFor(db: RootDb, schema: string) {
 
 /** The rows of one table for all cases, as one jsonb parameter, each naming its case and gate. */
 function gatedRows<T extends object>(
+  table: keyof typeof COLUMNS,
   items: readonly RobotWrite[],
   pick: (w: RobotWrite) => readonly Gated<T>[],
 ): string {
   const out: Record<string, unknown>[] = [];
   for (const w of items) {
-    for (const { row, gate } of pick(w)) out.push({ ...jsonRowOf(row), _case: w.applicationId, _gate: gate });
+    for (const { row, gate } of pick(w)) out.push(checkedRow(table, row, gate, w.applicationId));
   }
   return JSON.stringify(out);
 }
 
 /** `gatedRows` for a table with at most one row per case, all under the same gate. */
 const oneEach = <T extends object>(
+  table: keyof typeof COLUMNS,
   items: readonly RobotWrite[],
   pick: (w: RobotWrite) => T | null,
   gate: Gate,
 ) =>
-  gatedRows(items, (w) => {
+  gatedRows(table, items, (w) => {
     const row = pick(w);
     return row === null ? [] : [{ gate, row }];
   });
@@ -272,16 +279,16 @@ export async function writeRobotResults(
         updated_at: w.claim.updatedAt,
       })),
     ),
-    fetches: gatedRows(items, (w) => w.fetches.map((row) => ({ gate: 'always', row }))),
-    assessments: oneEach(items, (w) => w.assessment, 'claimed'),
-    decisions: oneEach(items, (w) => w.decision, 'claimed'),
-    payments: oneEach(items, (w) => w.payment, 'decision'),
-    proposals: oneEach(items, (w) => w.proposal, 'claimed'),
-    events: gatedRows(items, (w) => w.events),
-    notifications: gatedRows(items, (w) =>
+    fetches: gatedRows('registerFetches', items, (w) => w.fetches.map((row) => ({ gate: 'always', row }))),
+    assessments: oneEach('robotAssessments', items, (w) => w.assessment, 'claimed'),
+    decisions: oneEach('decisions', items, (w) => w.decision, 'claimed'),
+    payments: oneEach('payments', items, (w) => w.payment, 'decision'),
+    proposals: oneEach('proposals', items, (w) => w.proposal, 'claimed'),
+    events: gatedRows('caseEvents', items, (w) => w.events),
+    notifications: gatedRows('notifications', items, (w) =>
       w.notifications.map((n) => ({ gate: n.gate, row: notificationRow(n.row) })),
     ),
-    audit: gatedRows(items, (w) => w.audit),
+    audit: gatedRows('auditLog', items, (w) => w.audit),
   });
   const { rows } = await db.withoutPlugins().executeQuery<{ application_id: string }>(asPrepared(query));
   return new Set(rows.map((r) => r.application_id));

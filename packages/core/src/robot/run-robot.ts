@@ -168,7 +168,8 @@ async function readCases(db: RootDb, schema: string, code: string, ids: readonly
     readTemplates.set(key, template);
   }
   const { rows } = await db.executeQuery(asPrepared(template({ ids })));
-  return new Map(rows.map((row) => [row.applicationId, row]));
+  // uuid text from PostgreSQL is lower case; callers look up lower-cased ids.
+  return new Map(rows.map((row) => [row.applicationId.toLowerCase(), row]));
 }
 
 interface ReadItem {
@@ -177,44 +178,73 @@ interface ReadItem {
   applicationId: string;
 }
 
+/** A robot write's answer: was the case claimed; and, once per failed batch, why it failed. */
+export interface WriteAnswer {
+  claimed: boolean;
+  /** The error of the batch this case was in, given to one case of it only (for the log). */
+  batchFailed?: { error: unknown; size: number };
+}
+
 /**
  * The worker's batching of robot statements (see Coalescer), per database handle: concurrent
- * jobs of the same tenant share one read and one write statement. Items of a failed batch are
- * tried again each on its own, so one case's error (e.g. a decision that exists) stays its own.
+ * jobs of the same tenant share one read and one write statement.
+ *
+ * - A batch holds each case once: another copy of the same job (a redelivery running beside
+ *   the first) is written on its own after the batch, and finds the case handled — in one
+ *   statement both copies would pass their case's gates.
+ * - Cases are claimed in application-id order, so two processes' batches lock rows in the same
+ *   order.
+ * - If a batch's write fails, nothing of it was written and each of its cases is written again
+ *   on its own, so one case's error (e.g. a decision that already exists) stays that case's.
+ *   The same for a read. `fallbacks` counts such batches.
  */
 export class RobotBatches {
+  /** Keyed by `schema|code`. */
   readonly reads: Coalescer<ReadItem, CaseRow | undefined>;
-  readonly writes: Coalescer<{ schema: string; write: RobotWrite }, boolean>;
+  /** Keyed by schema. */
+  readonly writes: Coalescer<RobotWrite, WriteAnswer>;
+  readonly fallbacks = { reads: 0, writes: 0 };
 
   constructor(db: RootDb, options: { maxBatch?: number } = {}) {
     this.reads = new Coalescer(async (_key, items) => {
-      const first = items[0] as ReadItem;
-      const found = await readCases(
-        db,
-        first.schema,
-        first.code,
-        items.map((i) => i.applicationId),
-      );
-      return items.map((i) => ({ ok: true, value: found.get(i.applicationId) }));
-    }, options);
-    this.writes = new Coalescer(async (_key, items) => {
-      const schema = (items[0] as { schema: string }).schema;
-      const one = async (write: RobotWrite) =>
-        (await writeRobotResults(db, schema, [write])).has(write.applicationId);
-      if (items.length === 1) {
-        return [await settle(one((items[0] as { write: RobotWrite }).write))];
-      }
+      const { schema, code } = items[0] as ReadItem;
+      const read = async (ids: string[]) => readCases(db, schema, code, ids);
+      const ids = items.map((i) => i.applicationId.toLowerCase());
       try {
-        const claimed = await writeRobotResults(
-          db,
-          schema,
-          items.map((i) => i.write),
-        );
-        return items.map((i) => ({ ok: true, value: claimed.has(i.write.applicationId) }));
-      } catch {
-        // One case's failure must not fail the others: each again on its own.
-        return Promise.all(items.map((i) => settle(one(i.write))));
+        const found = await read(ids);
+        return ids.map((id) => ({ ok: true, value: found.get(id) }));
+      } catch (error) {
+        if (items.length === 1) throw error;
+        this.fallbacks.reads += 1;
+        return Promise.all(ids.map((id) => settle(read([id]).then((found) => found.get(id)))));
       }
+    }, options);
+    this.writes = new Coalescer(async (schema, writes) => {
+      const alone = (write: RobotWrite) =>
+        settle<WriteAnswer>(
+          writeRobotResults(db, schema, [write]).then((claimed) => ({
+            claimed: claimed.has(write.applicationId),
+          })),
+        );
+      if (writes.length === 1) return [await alone(writes[0] as RobotWrite)];
+      // Each case once, in id order; later copies after the batch.
+      const first = new Map<string, RobotWrite>();
+      for (const w of writes) if (!first.has(w.applicationId)) first.set(w.applicationId, w);
+      const batch = [...first.values()].sort((a, b) => (a.applicationId < b.applicationId ? -1 : 1));
+      const answers = new Map<RobotWrite, Settled<WriteAnswer>>();
+      try {
+        const claimed = await writeRobotResults(db, schema, batch);
+        for (const w of batch) answers.set(w, { ok: true, value: { claimed: claimed.has(w.applicationId) } });
+      } catch (error) {
+        this.fallbacks.writes += 1;
+        const each = await Promise.all(batch.map(alone));
+        for (const [i, w] of batch.entries()) answers.set(w, each[i] as Settled<WriteAnswer>);
+        // Said once, by the first case written on its own (a failed case's job logs its own error).
+        const told = each.find((a) => a.ok);
+        if (told?.ok) told.value.batchFailed = { error, size: batch.length };
+      }
+      for (const w of writes) if (!answers.has(w)) answers.set(w, await alone(w));
+      return writes.map((w) => answers.get(w) as Settled<WriteAnswer>);
     }, options);
   }
 }
@@ -429,7 +459,13 @@ async function commitRun(
     write.audit.push({ gate: 'claimed', row: auditJsonRow(ctx, rows.audit) });
   }
   try {
-    const claimed = await batches.writes.submit(ctx.tenant.schema, { schema: ctx.tenant.schema, write });
+    const { claimed, batchFailed } = await batches.writes.submit(ctx.tenant.schema, write);
+    if (batchFailed) {
+      ctx.log.warn(
+        { err: batchFailed.error, batchSize: batchFailed.size },
+        'robot write batch failed; its cases were written one by one',
+      );
+    }
     if (!claimed) return 'already_handled';
     return route.kind === 'decide' ? 'decided' : route.kind === 'propose' ? 'proposed' : 'manual';
   } catch (error) {
