@@ -389,6 +389,9 @@ async function startRobotWorker(
       ...(process.env.BENCH_ROBOT_DB_MAX_PREPARED
         ? { ROBOT_DB_MAX_PREPARED: process.env.BENCH_ROBOT_DB_MAX_PREPARED }
         : {}),
+      ...(process.env.BENCH_ROBOT_DB_PLAN_CACHE_MODE
+        ? { ROBOT_DB_PLAN_CACHE_MODE: process.env.BENCH_ROBOT_DB_PLAN_CACHE_MODE }
+        : {}),
       RELAY_POLL_MS: '200',
       LOG_LEVEL: 'silent',
     }),

@@ -48,7 +48,12 @@ export async function bootWorker(
     maxConnections: config.DATABASE_POOL_SIZE,
     applicationName: 'samverkan-worker',
     // With one robot pool the robot uses this one.
-    ...(config.ROBOT_DB_SHARDS > 1 ? {} : { maxPreparedPerConnection: config.ROBOT_DB_MAX_PREPARED }),
+    ...(config.ROBOT_DB_SHARDS > 1
+      ? {}
+      : {
+          maxPreparedPerConnection: config.ROBOT_DB_MAX_PREPARED,
+          planCacheMode: config.ROBOT_DB_PLAN_CACHE_MODE,
+        }),
   });
   const robotPools =
     config.ROBOT_DB_SHARDS > 1
@@ -58,6 +63,7 @@ export async function bootWorker(
           applicationName: 'samverkan-robot',
           shards: config.ROBOT_DB_SHARDS,
           maxPreparedPerConnection: config.ROBOT_DB_MAX_PREPARED,
+          planCacheMode: config.ROBOT_DB_PLAN_CACHE_MODE,
         })
       : undefined;
   const producer = redisConnection(config.REDIS_URL, 'producer', {

@@ -1,7 +1,7 @@
 import { isJobName, type JobName } from '@samverkan/jobs';
 import { z } from 'zod';
 
-const ROBOT_DB_SHARDS_DEFAULT = 4;
+const ROBOT_DB_SHARDS_DEFAULT = 8;
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).max(1000).default(fallback);
 
@@ -32,7 +32,9 @@ const schema = z.object({
    * Prepared statements each robot connection keeps (a read and a write per tenant it serves);
    * each costs server memory (see docs/operations.md). Past it statements run unprepared.
    */
-  ROBOT_DB_MAX_PREPARED: z.coerce.number().int().min(0).max(10_000).default(32),
+  ROBOT_DB_MAX_PREPARED: z.coerce.number().int().min(0).max(10_000).default(96),
+  /** plan_cache_mode of the robot's connections (see DbOptions.planCacheMode and operations). */
+  ROBOT_DB_PLAN_CACHE_MODE: z.enum(['auto', 'force_generic_plan']).default('force_generic_plan'),
   WORKER_CONCURRENCY_DEFAULT: positiveInt(8),
   /** Safety-net poll of the outbox; LISTEN/NOTIFY wakes the relay at once otherwise. */
   RELAY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),
