@@ -182,8 +182,11 @@ describe('prepared statements', () => {
 
   it('sets plan_cache_mode on a pool when asked (the robot: generic plans from the first run)', async () => {
     const mode = async (db: ReturnType<typeof createDb>) =>
-      (await db.executeQuery<{ plan_cache_mode: string }>(CompiledQuery.raw('SHOW plan_cache_mode'))).rows[0]
-        ?.plan_cache_mode;
+      (
+        await db
+          .withoutPlugins()
+          .executeQuery<{ plan_cache_mode: string }>(CompiledQuery.raw('SHOW plan_cache_mode'))
+      ).rows[0]?.plan_cache_mode;
     const generic = createDb({ connectionString: t.database.appUrl, planCacheMode: 'force_generic_plan' });
     const plain = createDb({ connectionString: t.database.appUrl });
     try {

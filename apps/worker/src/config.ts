@@ -29,8 +29,9 @@ const schema = z.object({
   ROBOT_DB_SHARDS: positiveInt(ROBOT_DB_SHARDS_DEFAULT),
   ROBOT_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(16),
   /**
-   * Prepared statements each robot connection keeps (a read and a write per tenant it serves);
-   * each costs server memory (see docs/operations.md). Past it statements run unprepared.
+   * Prepared statements each robot connection keeps (a read and a write per tenant it serves:
+   * 8 pools and 290 tenants make about 72); each costs server memory (see docs/operations.md).
+   * Past it statements run unprepared.
    */
   ROBOT_DB_MAX_PREPARED: z.coerce.number().int().min(0).max(10_000).default(96),
   /** plan_cache_mode of the robot's connections (see DbOptions.planCacheMode and operations). */

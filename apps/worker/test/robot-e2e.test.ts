@@ -134,7 +134,9 @@ describe('robot end to end through the outbox, Redis and the worker', () => {
           )
         ).rows.map((r) => r.name),
       );
-      expect(robotConnections).toEqual([`samverkan-robot-shard${shardOf('1287', loadConfig({}).ROBOT_DB_SHARDS)}`]);
+      expect(robotConnections).toEqual([
+        `samverkan-robot-shard${shardOf('1287', loadConfig({}).ROBOT_DB_SHARDS)}`,
+      ]);
       // A second delivery of the same job (e.g. after a crash) changes nothing.
       await env
         .queue('robot')

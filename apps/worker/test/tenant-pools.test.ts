@@ -36,4 +36,16 @@ describe('robot pool configuration', () => {
     expect(loadConfig({ ROBOT_DB_SHARDS: '8', ROBOT_DB_POOL_SIZE: '16' }).ROBOT_DB_SHARDS).toBe(8);
     expect(loadConfig({ ROBOT_DB_SHARDS: '1', ROBOT_DB_POOL_SIZE: '2' }).ROBOT_DB_SHARDS).toBe(1);
   });
+
+  it('defaults to 8 pools of 2, generic plans and 96 prepared statements, and refuses other plan modes', () => {
+    const defaults = loadConfig({});
+    expect(defaults.ROBOT_DB_SHARDS * 2).toBeLessThanOrEqual(defaults.ROBOT_DB_POOL_SIZE);
+    expect(defaults.ROBOT_DB_PLAN_CACHE_MODE).toBe('force_generic_plan');
+    expect(defaults.ROBOT_DB_MAX_PREPARED).toBe(96);
+    expect(loadConfig({ ROBOT_DB_PLAN_CACHE_MODE: 'auto' }).ROBOT_DB_PLAN_CACHE_MODE).toBe('auto');
+    expect(() => loadConfig({ ROBOT_DB_PLAN_CACHE_MODE: 'force_custom_plan' })).toThrow(
+      /ROBOT_DB_PLAN_CACHE_MODE/,
+    );
+    expect(() => loadConfig({ ROBOT_DB_MAX_PREPARED: '-1' })).toThrow(/ROBOT_DB_MAX_PREPARED/);
+  });
 });
