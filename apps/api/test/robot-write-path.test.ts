@@ -324,8 +324,23 @@ describe('Coalescer (group commit per key)', () => {
   });
 });
 
+describe('Coalescer answers', () => {
+  it('rejects an item its run gave no answer for, and keeps serving the key', async () => {
+    const coalescer = new Coalescer<number, number>(async (_key, items) =>
+      items[0] === 0 ? ([null] as never) : items[0] === 1 ? ([{ value: 1 }] as never) : ([] as never),
+    );
+    await expect(coalescer.submit('k', 0)).rejects.toThrow(/no answer/);
+    await expect(coalescer.submit('k', 1)).rejects.toThrow(/no answer/);
+    await expect(coalescer.submit('k', 2)).rejects.toThrow(/no answer/);
+    const fine = new Coalescer<number, number>(async (_key, items) =>
+      items.map((n) => ({ ok: true, value: n })),
+    );
+    expect(await fine.submit('k', 7)).toBe(7);
+  });
+});
+
 describe('batched robot runs (as in a worker)', () => {
-  it('writes cases of different routes and tenants in shared statements, each gated by its own claim', async () => {
+  it('writes cases of different routes in shared statements, each gated by its own claim (another tenant beside them)', async () => {
     const cache = new RobotCache();
     // Warm the shared cache (as in a running worker), so that after the barrier below every job
     // reaches its write within the same turn and the writes meet in one batch.
@@ -353,6 +368,7 @@ describe('batched robot runs (as in a worker)', () => {
       ['1287', twiceApprove],
       ['1287', twiceManual],
       ['1287', twiceManual],
+      ['1287', twiceManual],
     ];
     // Every job waits after its register fetch until all have fetched; meanwhile a caseworker
     // takes `movedMeanwhile`.
@@ -376,7 +392,7 @@ describe('batched robot runs (as in a worker)', () => {
     );
     expect(outcomes.slice(0, 5)).toEqual(['decided', 'decided', 'manual', 'already_handled', 'proposed']);
     expect(outcomes.slice(5, 8).sort()).toEqual(['already_handled', 'already_handled', 'decided']);
-    expect(outcomes.slice(8).sort()).toEqual(['already_handled', 'manual']);
+    expect(outcomes.slice(8).sort()).toEqual(['already_handled', 'already_handled', 'manual']);
     // The writes were shared (Trelleborg's first alone, the rest together), and no batch had to
     // be written again case by case: the copies were kept apart, the moved case simply not claimed.
     expect(batches.reads.stats.largest).toBeGreaterThan(1);
@@ -515,5 +531,35 @@ describe('batched robot runs (as in a worker)', () => {
     expect(await rows('SELECT 1 FROM kommun_1287.payments WHERE application_id = $1', [doomed])).toHaveLength(
       0,
     );
+  });
+
+  it('reads the cases of a failed read batch one by one, and finds an id written in capitals', async () => {
+    const cache = new RobotCache();
+    expect(await assess(await applied(), { cache })).toBe('decided');
+    const ids = [await applied(), await applied()];
+    const batches = new RobotBatches(t.db);
+    const warnings: object[] = [];
+    const log = { ...silent, warn: (o: object) => warnings.push(o) };
+    // The first read runs alone; the other three meet in one batch, which fails on the id that
+    // is not a uuid — and is then read case by case.
+    const outcomes = await Promise.allSettled(
+      [ids[0] as string, 'not-a-uuid', (ids[1] as string).toUpperCase(), ids[0] as string].map((id, i) =>
+        runRobot(deps({ batches, log, cache }), { municipalityCode: '1287', applicationId: id }, `job-${i}`),
+      ),
+    );
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'error'))).toEqual([
+      'decided',
+      'error',
+      'decided',
+      'already_handled',
+    ]);
+    expect(batches.fallbacks.reads).toBe(1);
+    expect(warnings).toHaveLength(1);
+    for (const id of ids) {
+      expect(await rows('SELECT 1 FROM kommun_1287.payments WHERE application_id = $1', [id])).toHaveLength(
+        1,
+      );
+    }
   });
 });

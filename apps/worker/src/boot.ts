@@ -47,25 +47,17 @@ export async function bootWorker(
     connectionString: config.DATABASE_URL,
     maxConnections: config.DATABASE_POOL_SIZE,
     applicationName: 'samverkan-worker',
-    // With one robot pool the robot uses this one.
-    ...(config.ROBOT_DB_SHARDS > 1
-      ? {}
-      : {
-          maxPreparedPerConnection: config.ROBOT_DB_MAX_PREPARED,
-          planCacheMode: config.ROBOT_DB_PLAN_CACHE_MODE,
-        }),
   });
-  const robotPools =
-    config.ROBOT_DB_SHARDS > 1
-      ? createTenantPools({
-          connectionString: config.DATABASE_URL,
-          maxConnections: config.ROBOT_DB_POOL_SIZE,
-          applicationName: 'samverkan-robot',
-          shards: config.ROBOT_DB_SHARDS,
-          maxPreparedPerConnection: config.ROBOT_DB_MAX_PREPARED,
-          planCacheMode: config.ROBOT_DB_PLAN_CACHE_MODE,
-        })
-      : undefined;
+  // The robot's own pools (always apart from the main pool: their plan mode and prepared
+  // statements are set for the robot's statements only).
+  const robotPools = createTenantPools({
+    connectionString: config.DATABASE_URL,
+    maxConnections: config.ROBOT_DB_POOL_SIZE,
+    applicationName: 'samverkan-robot',
+    shards: config.ROBOT_DB_SHARDS,
+    maxPreparedPerConnection: config.ROBOT_DB_MAX_PREPARED,
+    planCacheMode: config.ROBOT_DB_PLAN_CACHE_MODE,
+  });
   const producer = redisConnection(config.REDIS_URL, 'producer', {
     queuePrefix: config.QUEUE_PREFIX,
     connectionName: 'samverkan-worker-producer',
@@ -87,7 +79,7 @@ export async function bootWorker(
     lockMs: config.WORKER_LOCK_MS,
     deps: {
       db,
-      ...(robotPools ? { dbForTenant: robotPools.forTenant } : {}),
+      dbForTenant: robotPools.forTenant,
       registers: overrides.registers ?? createHttpRegisterGateway({ baseUrl: config.REGISTER_URL }),
       log,
       ...(overrides.now ? { now: overrides.now } : {}),
@@ -129,7 +121,7 @@ export async function bootWorker(
       if (scheduleSync) clearInterval(scheduleSync);
       await relay.stop();
       await workers.close();
-      await robotPools?.destroy();
+      await robotPools.destroy();
       await db.destroy();
       await Promise.all([producer.redis.quit(), consumer.redis.quit()].map((p) => p.catch(() => undefined)));
       log.info('worker stopped');

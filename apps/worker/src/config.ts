@@ -24,7 +24,7 @@ const schema = z.object({
   /**
    * Robot database pools with tenant affinity: each municipality's robot work goes to one of this
    * many pools (ROBOT_DB_POOL_SIZE connections in all), so each connection keeps only its share
-   * of the tenants' tables and prepared statements warm. 1: the robot uses the main pool.
+   * of the tenants' tables and prepared statements warm. 1: one robot pool, no affinity.
    */
   ROBOT_DB_SHARDS: positiveInt(ROBOT_DB_SHARDS_DEFAULT),
   ROBOT_DB_POOL_SIZE: z.coerce.number().int().min(2).max(200).default(16),
@@ -84,7 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       path: ['NOTIFY_WEBHOOK_URL'],
       message: 'required when NOTIFY_CHANNEL=webhook',
     })
-    .refine((c) => c.ROBOT_DB_SHARDS === 1 || c.ROBOT_DB_SHARDS * 2 <= c.ROBOT_DB_POOL_SIZE, {
+    .refine((c) => c.ROBOT_DB_SHARDS * 2 <= c.ROBOT_DB_POOL_SIZE, {
       path: ['ROBOT_DB_SHARDS'],
       message: 'each robot pool needs at least two connections: ROBOT_DB_SHARDS × 2 ≤ ROBOT_DB_POOL_SIZE',
     })

@@ -48,36 +48,32 @@ export class Coalescer<I, O> {
     });
   }
 
+  /** Runs the lane's batches until nobody waits; never throws (every item gets an answer). */
   async #drain(key: string, lane: Lane<I, O>): Promise<void> {
     lane.running = true;
-    try {
-      while (lane.waiting.length > 0) {
-        const batch = lane.waiting.splice(0, this.#maxBatch);
-        this.stats.batches += 1;
-        this.stats.items += batch.length;
-        this.stats.largest = Math.max(this.stats.largest, batch.length);
-        let results: Settled<O>[];
-        try {
-          results = await this.#run(
-            key,
-            batch.map((w) => w.item),
-          );
-          if (!Array.isArray(results) || results.length !== batch.length) {
-            throw new Error(`Coalescer: the batch of ${batch.length} got ${String(results?.length)} answers`);
-          }
-        } catch (error) {
-          results = batch.map(() => ({ ok: false, error }));
-        }
-        batch.forEach((w, i) => {
-          const result = results[i] as Settled<O>;
-          if (result.ok) w.resolve(result.value);
-          else w.reject(result.error);
-        });
+    while (lane.waiting.length > 0) {
+      const batch = lane.waiting.splice(0, this.#maxBatch);
+      this.stats.batches += 1;
+      this.stats.items += batch.length;
+      this.stats.largest = Math.max(this.stats.largest, batch.length);
+      let results: unknown;
+      try {
+        results = await this.#run(
+          key,
+          batch.map((w) => w.item),
+        );
+      } catch (error) {
+        for (const w of batch) w.reject(error);
+        continue;
       }
-    } finally {
-      lane.running = false;
-      if (lane.waiting.length === 0) this.#lanes.delete(key);
-      else void this.#drain(key, lane);
+      batch.forEach((w, i) => {
+        const result = Array.isArray(results) ? (results[i] as Settled<O> | null | undefined) : undefined;
+        if (result?.ok === true) w.resolve(result.value);
+        else if (result?.ok === false) w.reject(result.error);
+        else w.reject(new Error(`Coalescer: the batch of ${batch.length} gave no answer for item ${i}`));
+      });
     }
+    lane.running = false;
+    this.#lanes.delete(key);
   }
 }

@@ -178,11 +178,28 @@ interface ReadItem {
   applicationId: string;
 }
 
-/** A robot write's answer: was the case claimed; and, once per failed batch, why it failed. */
+/** How a batch that failed and was redone case by case is reported: once, to one of its cases. */
+export interface BatchFailure {
+  error: unknown;
+  size: number;
+}
+
+/** A robot read's answer: the case (undefined if there is none), and a failed batch, if any. */
+export interface ReadAnswer {
+  row: CaseRow | undefined;
+  batchFailed?: BatchFailure;
+}
+
+/** A robot write's answer: was the case claimed; and a failed batch, if any. */
 export interface WriteAnswer {
   claimed: boolean;
-  /** The error of the batch this case was in, given to one case of it only (for the log). */
-  batchFailed?: { error: unknown; size: number };
+  batchFailed?: BatchFailure;
+}
+
+/** Gives the batch's failure to the first case that succeeded on its own (its job logs it). */
+function reportOnce<T extends { batchFailed?: BatchFailure }>(answers: Settled<T>[], failure: BatchFailure) {
+  const told = answers.find((a) => a.ok);
+  if (told?.ok) told.value.batchFailed = failure;
 }
 
 /**
@@ -192,15 +209,15 @@ export interface WriteAnswer {
  * - A batch holds each case once: another copy of the same job (a redelivery running beside
  *   the first) is written on its own after the batch, and finds the case handled — in one
  *   statement both copies would pass their case's gates.
- * - Cases are claimed in application-id order, so two processes' batches lock rows in the same
- *   order.
- * - If a batch's write fails, nothing of it was written and each of its cases is written again
- *   on its own, so one case's error (e.g. a decision that already exists) stays that case's.
- *   The same for a read. `fallbacks` counts such batches.
+ * - Claims are listed in application-id order (PostgreSQL usually locks them in that order); a
+ *   deadlock between two processes' batches is broken by PostgreSQL, and the batch is redone.
+ * - If a batch's statement fails, nothing of it was written and each of its cases is read or
+ *   written again on its own, so one case's error (e.g. a decision that already exists) stays
+ *   that case's; the failure is reported once (`batchFailed`). `fallbacks` counts such batches.
  */
 export class RobotBatches {
   /** Keyed by `schema|code`. */
-  readonly reads: Coalescer<ReadItem, CaseRow | undefined>;
+  readonly reads: Coalescer<ReadItem, ReadAnswer>;
   /** Keyed by schema. */
   readonly writes: Coalescer<RobotWrite, WriteAnswer>;
   readonly fallbacks = { reads: 0, writes: 0 };
@@ -208,15 +225,18 @@ export class RobotBatches {
   constructor(db: RootDb, options: { maxBatch?: number } = {}) {
     this.reads = new Coalescer(async (_key, items) => {
       const { schema, code } = items[0] as ReadItem;
-      const read = async (ids: string[]) => readCases(db, schema, code, ids);
       const ids = items.map((i) => i.applicationId.toLowerCase());
+      const alone = (id: string) =>
+        settle<ReadAnswer>(readCases(db, schema, code, [id]).then((found) => ({ row: found.get(id) })));
+      if (ids.length === 1) return [await alone(ids[0] as string)];
       try {
-        const found = await read(ids);
-        return ids.map((id) => ({ ok: true, value: found.get(id) }));
+        const found = await readCases(db, schema, code, ids);
+        return ids.map((id) => ({ ok: true, value: { row: found.get(id) } }));
       } catch (error) {
-        if (items.length === 1) throw error;
         this.fallbacks.reads += 1;
-        return Promise.all(ids.map((id) => settle(read([id]).then((found) => found.get(id)))));
+        const answers = await Promise.all(ids.map(alone));
+        reportOnce(answers, { error, size: ids.length });
+        return answers;
       }
     }, options);
     this.writes = new Coalescer(async (schema, writes) => {
@@ -226,22 +246,24 @@ export class RobotBatches {
             claimed: claimed.has(write.applicationId),
           })),
         );
-      if (writes.length === 1) return [await alone(writes[0] as RobotWrite)];
       // Each case once, in id order; later copies after the batch.
       const first = new Map<string, RobotWrite>();
       for (const w of writes) if (!first.has(w.applicationId)) first.set(w.applicationId, w);
       const batch = [...first.values()].sort((a, b) => (a.applicationId < b.applicationId ? -1 : 1));
       const answers = new Map<RobotWrite, Settled<WriteAnswer>>();
-      try {
-        const claimed = await writeRobotResults(db, schema, batch);
-        for (const w of batch) answers.set(w, { ok: true, value: { claimed: claimed.has(w.applicationId) } });
-      } catch (error) {
-        this.fallbacks.writes += 1;
-        const each = await Promise.all(batch.map(alone));
-        for (const [i, w] of batch.entries()) answers.set(w, each[i] as Settled<WriteAnswer>);
-        // Said once, by the first case written on its own (a failed case's job logs its own error).
-        const told = each.find((a) => a.ok);
-        if (told?.ok) told.value.batchFailed = { error, size: batch.length };
+      if (batch.length === 1) {
+        answers.set(batch[0] as RobotWrite, await alone(batch[0] as RobotWrite));
+      } else {
+        try {
+          const claimed = await writeRobotResults(db, schema, batch);
+          for (const w of batch)
+            answers.set(w, { ok: true, value: { claimed: claimed.has(w.applicationId) } });
+        } catch (error) {
+          this.fallbacks.writes += 1;
+          const each = await Promise.all(batch.map(alone));
+          for (const [i, w] of batch.entries()) answers.set(w, each[i] as Settled<WriteAnswer>);
+          reportOnce(each, { error, size: batch.length });
+        }
       }
       for (const w of writes) if (!answers.has(w)) answers.set(w, await alone(w));
       return writes.map((w) => answers.get(w) as Settled<WriteAnswer>);
@@ -494,11 +516,18 @@ export async function runRobot(
   const batches = deps.batches ?? new RobotBatches(deps.db);
   const code = payload.municipalityCode;
   const schema = await cache.schemaOf(deps.db, code);
-  const c = await batches.reads.submit(`${schema}|${code}`, {
+  const read = await batches.reads.submit(`${schema}|${code}`, {
     schema,
     code,
     applicationId: payload.applicationId,
   });
+  if (read.batchFailed) {
+    deps.log.warn(
+      { err: read.batchFailed.error, batchSize: read.batchFailed.size },
+      'robot read batch failed; its cases were read one by one',
+    );
+  }
+  const c = read.row;
   if (!c || !(ROBOT_STATES as readonly string[]).includes(c.processing)) return 'already_handled';
   const t = await cache.get(`tenant:${code}`, c.platformStamp, () => tenantRef(deps.db, code));
   const ctx = robotCtx(deps, t, jobId);
