@@ -88,10 +88,7 @@ export function insertGroupsFromJson<K extends keyof TenantTables & string>(
     .map(snakeCase)
     .filter((c) => !computedColumns.has(c));
   const target = sql.id(schema, snakeCase(table));
-  const json = (rows: readonly object[]) =>
-    JSON.stringify(
-      rows.map((row) => Object.fromEntries(Object.entries(row).map(([k, v]) => [snakeCase(k), v]))),
-    );
+  const json = (rows: readonly object[]) => JSON.stringify(rows.map(jsonRowOf));
   const selects = written.map(
     (g, i) => sql`SELECT ${sql.lit(i)} AS json_group, r.*
       FROM jsonb_populate_recordset(NULL::${target}, ${json(g.rows)}::jsonb) WITH ORDINALITY AS r

@@ -67,6 +67,3 @@ export function preparingClient(maxPrepared: number = MAX_PREPARED_PER_CONNECTIO
     }
   };
 }
-
-/** `preparingClient` with the default cap. */
-export const PreparingClient = preparingClient();

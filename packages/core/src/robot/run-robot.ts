@@ -318,10 +318,17 @@ const inRobotState = sql`processing IN (${sql.join(ROBOT_STATES)})`;
 function claimStep(
   ctx: Ctx,
   applicationId: string,
-  to: { processing: string; status: string; manualReasons?: { code: string; text: string }[] },
+  to: {
+    processing: string;
+    status: string;
+    manualReasons?: { code: string; text: string }[];
+    /** false when giving up: that is not an attempt of its own. */
+    countsAttempt?: boolean;
+  },
 ) {
   return sql`UPDATE ${sql.id(ctx.tenant.schema, 'applications')}
-    SET processing = ${to.processing}, status = ${to.status}, robot_attempts = robot_attempts + 1,
+    SET processing = ${to.processing}, status = ${to.status},
+      ${to.countsAttempt === false ? sql`` : sql`robot_attempts = robot_attempts + 1,`}
       updated_at = ${ctx.now()}
       ${to.manualReasons ? sql`, manual_reasons = ${JSON.stringify(to.manualReasons)}::jsonb` : sql``}
     WHERE application_id = ${applicationId} AND ${inRobotState}
@@ -740,11 +747,12 @@ export async function robotGaveUp(
     [
       [
         'claimed',
-        sql`UPDATE ${sql.id(t.schema, 'applications')}
-          SET processing = 'manual', status = 'in_progress',
-            manual_reasons = ${JSON.stringify(reasons)}::jsonb, updated_at = ${ctx.now()}
-          WHERE application_id = ${app.applicationId} AND ${inRobotState}
-          RETURNING application_id`,
+        claimStep(ctx, app.applicationId, {
+          processing: 'manual',
+          status: 'in_progress',
+          manualReasons: reasons,
+          countsAttempt: false,
+        }),
       ],
       ['manual_event', insertFromJson(t.schema, 'caseEvents', [manual.event], { when: claimedCase })],
       ['manual_notification', notificationStep(t.schema, manual.notification, claimedCase)],
