@@ -392,6 +392,10 @@ async function startRobotWorker(
       ...(process.env.BENCH_ROBOT_DB_PLAN_CACHE_MODE
         ? { ROBOT_DB_PLAN_CACHE_MODE: process.env.BENCH_ROBOT_DB_PLAN_CACHE_MODE }
         : {}),
+      ...(process.env.BENCH_ROBOT_COMPANIONS ? { ROBOT_COMPANIONS: process.env.BENCH_ROBOT_COMPANIONS } : {}),
+      ...(process.env.BENCH_ROBOT_COMPANIONS_IN_FLIGHT
+        ? { ROBOT_COMPANIONS_IN_FLIGHT: process.env.BENCH_ROBOT_COMPANIONS_IN_FLIGHT }
+        : {}),
       RELAY_POLL_MS: '200',
       LOG_LEVEL: 'silent',
     }),

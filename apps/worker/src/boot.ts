@@ -39,7 +39,11 @@ export async function bootWorker(
   overrides: BootOverrides = {},
 ): Promise<RunningWorker> {
   const processors =
-    overrides.processors ?? processorsFor({ notificationChannel: notificationChannelFrom(config, log) });
+    overrides.processors ??
+    processorsFor({
+      notificationChannel: notificationChannelFrom(config, log),
+      robotCompanions: { perRead: config.ROBOT_COMPANIONS, inFlight: config.ROBOT_COMPANIONS_IN_FLIGHT },
+    });
   // Before any connection: a missing processor is a deployment error, not a runtime one.
   assertProcessorsCover(processors, config.WORKER_DISABLED_JOBS);
 

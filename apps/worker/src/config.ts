@@ -2,6 +2,8 @@ import { isJobName, type JobName } from '@samverkan/jobs';
 import { z } from 'zod';
 
 const ROBOT_DB_SHARDS_DEFAULT = 8;
+/** ROBOT_COMPANIONS and ROBOT_COMPANIONS_IN_FLIGHT (measured: docs/capabilities/case-handling.md). */
+export const ROBOT_COMPANIONS_DEFAULT = { perRead: 15, inFlight: 64 } as const;
 
 const positiveInt = (fallback: number) => z.coerce.number().int().min(1).max(1000).default(fallback);
 
@@ -36,6 +38,18 @@ const schema = z.object({
   ROBOT_DB_MAX_PREPARED: z.coerce.number().int().min(0).max(10_000).default(96),
   /** plan_cache_mode of the robot's connections (see DbOptions.planCacheMode and operations). */
   ROBOT_DB_PLAN_CACHE_MODE: z.enum(['auto', 'force_generic_plan']).default('force_generic_plan'),
+  /**
+   * Waiting cases of the same tenant a robot job takes along (companions), so a backlog drains
+   * in batches even when jobs of hundreds of tenants are interleaved. 0 turns it off.
+   */
+  ROBOT_COMPANIONS: z.coerce.number().int().min(0).max(31).default(ROBOT_COMPANIONS_DEFAULT.perRead),
+  /** Companions being assessed at once per process, at most (each makes its own register calls). */
+  ROBOT_COMPANIONS_IN_FLIGHT: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .default(ROBOT_COMPANIONS_DEFAULT.inFlight),
   WORKER_CONCURRENCY_DEFAULT: positiveInt(8),
   /** Safety-net poll of the outbox; LISTEN/NOTIFY wakes the relay at once otherwise. */
   RELAY_POLL_MS: z.coerce.number().int().min(50).max(600_000).default(2_000),

@@ -154,6 +154,62 @@ describe('robot end to end through the outbox, Redis and the worker', () => {
     }
   });
 
+  it('drains a backlog of one municipality with companions: the first job takes the waiting cases along, the rest find them handled', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 8; i++) ids.push(await citizenSubmits(String(701 + i)));
+    // One robot job at a time, so which job takes which case is certain.
+    const running = await bootWorker(
+      loadConfig({
+        DATABASE_URL: env.database.appUrl,
+        REDIS_URL,
+        QUEUE_PREFIX: env.prefix,
+        RELAY_POLL_MS: '100',
+        WORKER_CONCURRENCY_ROBOT: '1',
+      }),
+      silentLog,
+      { registers: createHttpRegisterGateway({ baseUrl: simulator.url }) },
+    );
+    try {
+      await waitFor(
+        async () => ((await Promise.all(ids.map(decisionsFor))).every((n) => n === 1) ? true : undefined),
+        { timeoutMs: 15_000, what: 'eight robot decisions' },
+      );
+      await waitFor(async () => ((await env.queue('robot').getCompletedCount()) >= 8 ? true : undefined), {
+        timeoutMs: 15_000,
+        what: 'eight completed robot jobs',
+      });
+      const completed = await env.queue('robot').getCompleted();
+      const results = completed
+        .filter((j) => ids.includes(j.data.applicationId))
+        .map((j) => j.returnvalue as string);
+      expect(results.sort()).toEqual([...Array(7).fill('already_handled'), 'decided']);
+      // Each case read once, seven of them as companions of the first job's case.
+      const reads = await withAdminClient(
+        env.database.adminUrl,
+        async (c) =>
+          (
+            await c.query<{ object_id: string; companion_of: string | null }>(
+              `SELECT object_id, detail->>'companionOf' AS companion_of FROM kommun_1287.audit_log
+              WHERE action = 'robot.read_case' AND object_id = ANY($1::text[])`,
+              [ids],
+            )
+          ).rows,
+      );
+      expect(reads).toHaveLength(8);
+      const leads = reads.filter((r) => r.companion_of === null).map((r) => r.object_id);
+      expect(leads).toHaveLength(1);
+      expect(reads.filter((r) => r.companion_of === leads[0])).toHaveLength(7);
+      const payments = await tenant(env.db, 'kommun_1287')
+        .selectFrom('payments')
+        .select('applicationId')
+        .where('applicationId', 'in', ids)
+        .execute();
+      expect(payments).toHaveLength(8);
+    } finally {
+      await running.shutdown();
+    }
+  });
+
   it('survives a worker killed mid-job (SIGKILL): another worker takes the stalled job, one decision and one payment', async () => {
     // Every register answer takes 1.5 s, so the job is surely in flight when the process dies.
     const slowRegisters = await startRegisterSimulator({ port: 0, latencyMs: 1500 });

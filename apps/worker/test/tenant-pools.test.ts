@@ -47,5 +47,9 @@ describe('robot pool configuration', () => {
       /ROBOT_DB_PLAN_CACHE_MODE/,
     );
     expect(() => loadConfig({ ROBOT_DB_MAX_PREPARED: '-1' })).toThrow(/ROBOT_DB_MAX_PREPARED/);
+    expect([defaults.ROBOT_COMPANIONS, defaults.ROBOT_COMPANIONS_IN_FLIGHT]).toEqual([15, 64]);
+    expect(loadConfig({ ROBOT_COMPANIONS: '0' }).ROBOT_COMPANIONS).toBe(0);
+    // A read's companions and the job's own case must fit one write batch (32).
+    expect(() => loadConfig({ ROBOT_COMPANIONS: '32' })).toThrow(/ROBOT_COMPANIONS/);
   });
 });

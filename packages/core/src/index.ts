@@ -24,6 +24,7 @@ export * from './notifications/delivery.ts';
 export * from './payments/payment-file.ts';
 export * from './queue/work-queue.ts';
 export * from './robot/coalescer.ts';
+export * from './robot/in-flight.ts';
 export * from './robot/register-findings.ts';
 export * from './robot/run-robot.ts';
 export * from './sample-checks/sample-checks.ts';

@@ -1,4 +1,4 @@
-import { RobotBatches, RobotCache, robotGaveUp, runRobot } from '@samverkan/core';
+import { type CompanionOptions, RobotBatches, RobotCache, robotGaveUp, runRobot } from '@samverkan/core';
 import type { RootDb } from '@samverkan/db';
 import type { FinalFailureHook, Processor } from './types.ts';
 
@@ -17,35 +17,36 @@ function cacheFor(db: RootDb): RobotCache {
 }
 
 /**
- * Concurrent jobs of one tenant share the robot's read and write statements (group commit), per
- * database handle: see RobotBatches.
+ * The robot: register checks, calculation, assessment, then decide / propose / manual (core).
+ * Concurrent jobs of one tenant share the robot's read and write statements (group commit), and
+ * a job takes the tenant's waiting cases along (companions), per database handle: see RobotBatches.
  */
-const batches = new WeakMap<RootDb, RobotBatches>();
-function batchesFor(db: RootDb): RobotBatches {
-  let found = batches.get(db);
-  if (!found) {
-    found = new RobotBatches(db);
-    batches.set(db, found);
-  }
-  return found;
+export function applicationAssessWith(companions: CompanionOptions): Processor<'application.assess'> {
+  const batches = new WeakMap<RootDb, RobotBatches>();
+  const batchesFor = (db: RootDb) => {
+    let found = batches.get(db);
+    if (!found) {
+      found = new RobotBatches(db, { companions });
+      batches.set(db, found);
+    }
+    return found;
+  };
+  return (payload, job) => {
+    const db = job.dbFor(payload.municipalityCode);
+    return runRobot(
+      {
+        db,
+        registers: job.registers,
+        log: job.log,
+        now: job.now,
+        cache: cacheFor(db),
+        batches: batchesFor(db),
+      },
+      payload,
+      job.jobId,
+    );
+  };
 }
-
-/** The robot: register checks, calculation, assessment, then decide / propose / manual (core). */
-export const applicationAssess: Processor<'application.assess'> = (payload, job) => {
-  const db = job.dbFor(payload.municipalityCode);
-  return runRobot(
-    {
-      db,
-      registers: job.registers,
-      log: job.log,
-      now: job.now,
-      cache: cacheFor(db),
-      batches: batchesFor(db),
-    },
-    payload,
-    job.jobId,
-  );
-};
 
 /** Retries exhausted (e.g. SSBTEK down all morning): the case goes to a caseworker, never lost. */
 export const applicationAssessGaveUp: FinalFailureHook<'application.assess'> = async (

@@ -1,5 +1,6 @@
-import type { NotificationChannel } from '@samverkan/core';
-import { applicationAssess, applicationAssessGaveUp } from './application-assess.ts';
+import type { CompanionOptions, NotificationChannel } from '@samverkan/core';
+import { ROBOT_COMPANIONS_DEFAULT } from '../config.ts';
+import { applicationAssessGaveUp, applicationAssessWith } from './application-assess.ts';
 import { invoiceRun } from './invoice-run.ts';
 import { notificationProcessors } from './notifications.ts';
 import { paymentsFile } from './payments-file.ts';
@@ -17,13 +18,15 @@ export type {
 
 /**
  * The processors shipped with the worker: one file per job, each a thin adapter to a core
- * use-case. The notification jobs need the configured delivery channel.
+ * use-case. The notification jobs need the configured delivery channel; the robot, how many
+ * waiting cases a job takes along (ROBOT_COMPANIONS).
  */
 export function processorsFor(options: {
   notificationChannel: NotificationChannel | null;
+  robotCompanions?: CompanionOptions;
 }): ProcessorRegistry {
   return {
-    'application.assess': applicationAssess,
+    'application.assess': applicationAssessWith(options.robotCompanions ?? ROBOT_COMPANIONS_DEFAULT),
     'payments.file': paymentsFile,
     'invoice.run': invoiceRun,
     'summary.daily': summaryDaily,

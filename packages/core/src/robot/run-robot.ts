@@ -35,6 +35,7 @@ import { type DecisionInput, decisionRows, isDecisionExists } from '../decisions
 import { evaluateIn, loadDelegationContext } from '../delegation/delegation-rules.ts';
 import { normsForMonth } from '../norms/norms-for-month.ts';
 import { Coalescer, type Settled } from './coalescer.ts';
+import { InFlight } from './in-flight.ts';
 import { registerFindings } from './register-findings.ts';
 import { RobotCache } from './robot-cache.ts';
 import { type RobotWrite, writeRobotResults } from './robot-write.ts';
@@ -96,8 +97,19 @@ const ROBOT_STATES = ['queued', 'assessing'] as const;
  * each one's latest labour-market plan, the household's latest earlier decision, and the stamps
  * of the tenant reference data (see RobotCache) as of this same snapshot. `ids` is one parameter
  * (a uuid array), so one text per tenant serves any number of cases.
+ *
+ * Besides the cases asked for, up to `limit` companions: the tenant's other applications still
+ * waiting for their first robot attempt (`queued`), earliest due first, except those in `skip`
+ * (the cases asked for and those this process is assessing) and those whose household has an
+ * earlier month still waiting for the robot — that month's decision must be written before
+ * this one is compared with it.
  */
-function readCasesQuery(db: RootDb, schema: string, code: string, ids: unknown) {
+function readCasesQuery(
+  db: RootDb,
+  schema: string,
+  code: string,
+  p: { ids: unknown; skip: unknown; limit: unknown },
+) {
   const table = (name: string) => sql.id(schema, name);
   return tenant(db, schema)
     .selectFrom('applications as a')
@@ -152,22 +164,47 @@ function readCasesQuery(db: RootDb, schema: string, code: string, ids: unknown) 
         (SELECT string_agg(ag::text, ',' ORDER BY ag.agreement_id) FROM platform.agreements ag
           WHERE ag.tenant_code = ${code})))`.as('platformStamp'),
     ])
-    .where(sql<boolean>`a.application_id = ANY(${ids}::uuid[])`);
+    .where(
+      sql<boolean>`a.application_id = ANY(ARRAY(
+        SELECT unnest(${p.ids}::uuid[])
+        UNION ALL
+        (SELECT q.application_id FROM ${table('applications')} q
+          WHERE q.processing = 'queued'
+            AND q.status IN ('submitted', 'in_progress', 'waiting_for_completion')
+            AND NOT (q.application_id = ANY(${p.skip}::uuid[]))
+            AND NOT EXISTS (SELECT 1 FROM ${table('applications')} o
+              WHERE o.household_key = q.household_key AND o.month < q.month
+                AND o.processing IN ('queued', 'assessing'))
+          ORDER BY q.due_at LIMIT ${p.limit}::int)))`,
+    );
 }
 
 type CaseRow = Awaited<ReturnType<ReturnType<typeof readCasesQuery>['execute']>>[number];
 
 /** Per tenant: `readCasesQuery` compiled once (see statementTemplate). Bounded by the number of tenants. */
-const readTemplates = new Map<string, (values: { ids: unknown }) => CompiledQuery<CaseRow>>();
+const readTemplates = new Map<
+  string,
+  (values: { ids: unknown; skip: unknown; limit: unknown }) => CompiledQuery<CaseRow>
+>();
 
-async function readCases(db: RootDb, schema: string, code: string, ids: readonly string[]) {
+/** The cases asked for (`ids`, lower case), plus up to `companions.limit` companions (see readCasesQuery). */
+async function readCases(
+  db: RootDb,
+  schema: string,
+  code: string,
+  ids: readonly string[],
+  companions: { limit: number; skip: readonly string[] } = { limit: 0, skip: [] },
+) {
   const key = `${schema}|${code}`;
   let template = readTemplates.get(key);
   if (!template) {
-    template = statementTemplate(['ids'], (p) => readCasesQuery(db, schema, code, p.ids).compile());
+    template = statementTemplate(['ids', 'skip', 'limit'], (p) =>
+      readCasesQuery(db, schema, code, p).compile(),
+    );
     readTemplates.set(key, template);
   }
-  const { rows } = await db.executeQuery(asPrepared(template({ ids })));
+  const skip = companions.limit > 0 ? [...ids, ...companions.skip] : [];
+  const { rows } = await db.executeQuery(asPrepared(template({ ids, skip, limit: companions.limit })));
   // uuid text from PostgreSQL is lower case; callers look up lower-cased ids.
   return new Map(rows.map((row) => [row.applicationId.toLowerCase(), row]));
 }
@@ -184,9 +221,19 @@ export interface BatchFailure {
   size: number;
 }
 
-/** A robot read's answer: the case (undefined if there is none), and a failed batch, if any. */
+/** A case read as a companion, marked in flight; its attempt must end it with `end`. */
+export interface Companion {
+  row: CaseRow;
+  end: (result: RobotResult | undefined) => void;
+}
+
+/**
+ * A robot read's answer: the case (undefined if there is none), the companions its job is to
+ * assess too (given to one job of the batch), and a failed batch, if any.
+ */
 export interface ReadAnswer {
   row: CaseRow | undefined;
+  companions?: Companion[];
   batchFailed?: BatchFailure;
 }
 
@@ -202,13 +249,31 @@ function reportOnce<T extends { batchFailed?: BatchFailure }>(answers: Settled<T
   if (told?.ok) told.value.batchFailed = failure;
 }
 
+/** How many waiting cases a robot job takes along (see RobotBatches); 0 turns it off. */
+export interface CompanionOptions {
+  /** Companions per read statement. */
+  perRead: number;
+  /** Companions being assessed at once in this process, at most. */
+  inFlight: number;
+}
+
 /**
  * The worker's batching of robot statements (see Coalescer), per database handle: concurrent
  * jobs of the same tenant share one read and one write statement.
  *
- * - A batch holds each case once: another copy of the same job (a redelivery running beside
- *   the first) is written on its own after the batch, and finds the case handled — in one
- *   statement both copies would pass their case's gates.
+ * - **Companions.** Jobs arrive in submission order, which mixes the tenants: with hundreds of
+ *   tenants two jobs of one tenant rarely run at the same time, so batches would not form. A
+ *   read therefore also returns up to `companions.perRead` of the tenant's other applications
+ *   still waiting for the robot (see readCasesQuery); one job of the batch assesses them beside
+ *   its own case, so their writes share statements. Their own jobs, when they come, find them
+ *   handled — or, still running here, wait for them (`inFlight`). A companion whose attempt
+ *   fails is left as it was, for its own job (retries, logging, "teknisk fel").
+ *   While no backlog waits there are no companions.
+ *
+ * - A case is assessed once at a time per process: another copy of its job (a redelivery
+ *   running beside the first) waits for the attempt in flight (`inFlight`). Should two writes
+ *   of one case still reach the write batcher, the batch holds the case once and writes the
+ *   other copy on its own after it — in one statement both would pass the case's gates.
  * - Claims are listed in application-id order (PostgreSQL usually locks them in that order); a
  *   deadlock between two processes' batches is broken by PostgreSQL, and the batch is redone.
  * - If a batch's statement fails, nothing of it was written and each of its cases is read or
@@ -221,18 +286,42 @@ export class RobotBatches {
   /** Keyed by schema. */
   readonly writes: Coalescer<RobotWrite, WriteAnswer>;
   readonly fallbacks = { reads: 0, writes: 0 };
+  /** The cases this process is assessing (own cases and companions). */
+  readonly inFlight = new InFlight<RobotResult>();
+  readonly #companions: CompanionOptions;
 
-  constructor(db: RootDb, options: { maxBatch?: number } = {}) {
+  constructor(db: RootDb, options: { maxBatch?: number; companions?: CompanionOptions } = {}) {
+    this.#companions = options.companions ?? { perRead: 0, inFlight: 0 };
+    /** Reads the cases and companions; the companions are in flight once this returns. */
+    const readWithCompanions = async (schema: string, code: string, ids: string[]) => {
+      const limit = Math.max(
+        0,
+        Math.min(this.#companions.perRead, this.#companions.inFlight - this.inFlight.companions),
+      );
+      const found = await readCases(db, schema, code, ids, { limit, skip: this.inFlight.ids(schema) });
+      const asked = new Set(ids);
+      const companions: Companion[] = [];
+      for (const [id, row] of found) {
+        if (asked.has(id)) continue;
+        // Marked before the next read of this tenant runs (the Coalescer starts it right after).
+        const end = this.inFlight.begin(schema, id, true);
+        if (end) companions.push({ row, end });
+      }
+      return { found, companions };
+    };
     this.reads = new Coalescer(async (_key, items) => {
       const { schema, code } = items[0] as ReadItem;
       const ids = items.map((i) => i.applicationId.toLowerCase());
       const alone = (id: string) =>
         settle<ReadAnswer>(readCases(db, schema, code, [id]).then((found) => ({ row: found.get(id) })));
-      if (ids.length === 1) return [await alone(ids[0] as string)];
       try {
-        const found = await readCases(db, schema, code, ids);
-        return ids.map((id) => ({ ok: true, value: { row: found.get(id) } }));
+        const { found, companions } = await readWithCompanions(schema, code, ids);
+        return ids.map((id, i) => ({
+          ok: true,
+          value: { row: found.get(id), ...(i === 0 && companions.length > 0 ? { companions } : {}) },
+        }));
       } catch (error) {
+        if (ids.length === 1) return [{ ok: false, error }];
         this.fallbacks.reads += 1;
         const answers = await Promise.all(ids.map(alone));
         reportOnce(answers, { error, size: ids.length });
@@ -397,12 +486,13 @@ async function logAttempt(ctx: Ctx, c: CaseRow, fetches: readonly FetchLog[], au
  * audit entries (always); and, only if the claim took the case, the assessment and the route —
  * the decision with its payment, a proposal, or the manual queue — with case event,
  * notification and audit entries. If the write fails, the fetches and audit entries are still
- * committed (`logAttempt`) before the error goes on; a decision that already exists is
+ * committed (`logAttempt`; not for a companion, see RobotBatches) before the error goes on; a decision that already exists is
  * "already handled".
  */
 async function commitRun(
   ctx: Ctx,
   batches: RobotBatches,
+  logged: boolean,
   c: CaseRow,
   fetches: readonly FetchLog[],
   audit: AuditEvent[],
@@ -498,7 +588,7 @@ async function commitRun(
     if (!claimed) return 'already_handled';
     return route.kind === 'decide' ? 'decided' : route.kind === 'propose' ? 'proposed' : 'manual';
   } catch (error) {
-    await logAttempt(ctx, c, fetches, audit);
+    if (logged) await logAttempt(ctx, c, fetches, audit);
     if (isDecisionExists(error)) return 'already_handled';
     throw error;
   }
@@ -512,7 +602,8 @@ async function commitRun(
  *
  * Reads first (one query; reference data from the cache, checked against stamps read with the
  * case), then the register calls with no transaction open, then one write statement (run as a
- * prepared statement, see `asPrepared`).
+ * prepared statement, see `asPrepared`). With the worker's RobotBatches, the read may bring
+ * companions — the tenant's other waiting cases — which this job assesses too (see RobotBatches).
  */
 export async function runRobot(
   deps: RobotDeps,
@@ -523,36 +614,95 @@ export async function runRobot(
   const batches = deps.batches ?? new RobotBatches(deps.db);
   const code = payload.municipalityCode;
   const schema = await cache.schemaOf(deps.db, code);
-  const read = await batches.reads.submit(`${schema}|${code}`, {
-    schema,
-    code,
-    applicationId: payload.applicationId,
-  });
-  if (read.batchFailed) {
-    deps.log.warn(
-      { err: read.batchFailed.error, batchSize: read.batchFailed.size },
-      'robot read batch failed; its cases were read one by one',
-    );
+  const id = payload.applicationId.toLowerCase();
+  // Being assessed here already (another job's companion, or this job delivered twice)?
+  for (let running = batches.inFlight.wait(id); running; running = batches.inFlight.wait(id)) {
+    if ((await running) !== undefined) return 'already_handled';
   }
-  const c = read.row;
+  const end = batches.inFlight.begin(schema, id, false);
+  let result: RobotResult | undefined;
+  let companions: Promise<void>[] = [];
+  try {
+    const read = await batches.reads.submit(`${schema}|${code}`, { schema, code, applicationId: id });
+    companions = (read.companions ?? []).map((companion) =>
+      runCompanion(deps, cache, batches, code, companion, jobId, payload.applicationId),
+    );
+    if (read.batchFailed) {
+      deps.log.warn(
+        { err: read.batchFailed.error, batchSize: read.batchFailed.size },
+        'robot read batch failed; its cases were read one by one',
+      );
+    }
+    result = await assessCase(deps, cache, batches, code, read.row, jobId);
+    return result;
+  } finally {
+    end?.(result);
+    await Promise.all(companions);
+  }
+}
+
+/** A companion's attempt: as its own job's would be, but a failure leaves the case to that job. */
+async function runCompanion(
+  deps: RobotDeps,
+  cache: RobotCache,
+  batches: RobotBatches,
+  code: string,
+  companion: Companion,
+  jobId: string,
+  companionOf: string,
+): Promise<void> {
+  let result: RobotResult | undefined;
+  try {
+    result = await assessCase(deps, cache, batches, code, companion.row, jobId, companionOf);
+  } catch (error) {
+    deps.log.info(
+      { err: error, applicationId: companion.row.applicationId },
+      'robot companion not assessed; left to its own job',
+    );
+  } finally {
+    companion.end(result);
+  }
+}
+
+/**
+ * Assesses one case read by `readCases`. `companionOf` (the leading job's application) marks a
+ * companion: its failures are not logged to the case, since its own job will make the attempt.
+ */
+async function assessCase(
+  deps: RobotDeps,
+  cache: RobotCache,
+  batches: RobotBatches,
+  code: string,
+  c: CaseRow | undefined,
+  jobId: string,
+  companionOf?: string,
+): Promise<RobotResult> {
   if (!c || !(ROBOT_STATES as readonly string[]).includes(c.processing)) return 'already_handled';
   const t = await cache.get(`tenant:${code}`, c.platformStamp, () => tenantRef(deps.db, code));
   const ctx = robotCtx(deps, t, jobId);
   const form = c.form as unknown as ApplicationForm;
   const audit: AuditEvent[] = [
-    { action: 'robot.read_case', objectType: 'application', objectId: c.applicationId, personId: c.personId },
+    {
+      action: 'robot.read_case',
+      objectType: 'application',
+      objectId: c.applicationId,
+      personId: c.personId,
+      ...(companionOf ? { detail: { companionOf } } : {}),
+    },
   ];
+  // A companion's failed attempt is not logged: its own job makes (and logs) the attempt.
+  const logged = companionOf === undefined;
 
   // 1. Residency and register data (SSBTEK), fetched only for what the case needs; each fetch logged to the case.
   let person: Awaited<ReturnType<RegisterGateway['lookupPerson']>>;
   try {
     person = await deps.registers.lookupPerson(c.personnummer);
   } catch (error) {
-    await logAttempt(ctx, c, [], audit);
+    if (logged) await logAttempt(ctx, c, [], audit);
     throw error;
   }
   if (!person || person.municipalityCode !== t.code || person.deceased) {
-    return commitRun(ctx, batches, c, [], audit, null, {
+    return commitRun(ctx, batches, logged, c, [], audit, null, {
       kind: 'manual',
       reasons: [
         { code: 'register_mismatch', text: `Sökanden är enligt folkbokföringen inte bosatt i ${t.name}.` },
@@ -595,7 +745,7 @@ export async function runRobot(
         response: null,
         error: String((error as Error).message).slice(0, 500),
       });
-      await logAttempt(ctx, c, fetches, audit);
+      if (logged) await logAttempt(ctx, c, fetches, audit);
       throw error;
     }
   }
@@ -656,7 +806,7 @@ export async function runRobot(
   };
   const manualReasons = assessment.reasons.map((r) => ({ code: r.code, text: r.text }));
   if (assessment.outcome === 'manual') {
-    return commitRun(ctx, batches, c, fetches, audit, assessmentRow, {
+    return commitRun(ctx, batches, logged, c, fetches, audit, assessmentRow, {
       kind: 'manual',
       reasons: manualReasons,
     });
@@ -677,7 +827,7 @@ export async function runRobot(
   });
 
   if (answer.mode === 'decide') {
-    return commitRun(ctx, batches, c, fetches, audit, assessmentRow, {
+    return commitRun(ctx, batches, logged, c, fetches, audit, assessmentRow, {
       kind: 'decide',
       decision: {
         applicationId: c.applicationId,
@@ -699,7 +849,7 @@ export async function runRobot(
     });
   }
   if (answer.mode === 'propose') {
-    return commitRun(ctx, batches, c, fetches, audit, assessmentRow, {
+    return commitRun(ctx, batches, logged, c, fetches, audit, assessmentRow, {
       kind: 'propose',
       decisionType,
       amountOre,
@@ -707,7 +857,7 @@ export async function runRobot(
       proposeRuleId: answer.proposeRule.ruleId,
     });
   }
-  return commitRun(ctx, batches, c, fetches, audit, assessmentRow, {
+  return commitRun(ctx, batches, logged, c, fetches, audit, assessmentRow, {
     kind: 'manual',
     reasons: [
       ...manualReasons,
