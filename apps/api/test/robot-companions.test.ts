@@ -1,4 +1,14 @@
-import { InFlight, RobotBatches, RobotCache, type RobotDeps, runRobot } from '@samverkan/core';
+import {
+  COMPANION_PAUSE_MS,
+  COMPANION_REST_MS,
+  compileRobotRead,
+  InFlight,
+  RobotBatches,
+  RobotCache,
+  type RobotDeps,
+  type RobotResult,
+  runRobot,
+} from '@samverkan/core';
 import type { RegisterGateway } from '@samverkan/registers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useTestApp } from './helpers.ts';
@@ -78,14 +88,17 @@ beforeAll(async () => {
 });
 
 describe('InFlight', () => {
-  it('holds a case once, lists a tenant’s cases, counts companions and hands the result to whoever waits', async () => {
+  it('holds a case once, lists a tenant’s cases, keeps the companion budget and hands the result to whoever waits', async () => {
     const flights = new InFlight<string>();
+    expect(flights.reserve(3, 2)).toBe(2);
+    expect(flights.reserve(3, 2)).toBe(0);
     const end = flights.begin('kommun_1287', 'a', true);
     expect(end).toBeDefined();
+    flights.release(1); // one reserved place not used
+    expect(flights.companions).toBe(1);
     expect(flights.begin('kommun_1287', 'a', false)).toBeUndefined();
     const endB = flights.begin('kommun_1263', 'b', false);
-    expect(flights.ids('kommun_1287')).toEqual(['a']);
-    expect(flights.companions).toBe(1);
+    expect(flights.skip('kommun_1287')).toEqual(['a']);
     const waiting = flights.wait('a');
     end?.('decided');
     end?.('ignored: a flight ends once');
@@ -93,7 +106,22 @@ describe('InFlight', () => {
     expect(flights.wait('a')).toBeUndefined();
     expect(flights.companions).toBe(0);
     endB?.(undefined);
-    expect(flights.ids('kommun_1263')).toEqual([]);
+    expect(flights.skip('kommun_1263')).toEqual([]);
+  });
+
+  it('rests a failed companion and pauses its tenant’s companions, for a while', () => {
+    let now = 1_000_000;
+    const flights = new InFlight<string>({ now: () => now });
+    flights.failed('kommun_1287', 'a');
+    expect(flights.paused('kommun_1287')).toBe(true);
+    expect(flights.paused('kommun_1263')).toBe(false);
+    expect(flights.skip('kommun_1287')).toEqual(['a']);
+    expect(flights.skip('kommun_1263')).toEqual([]);
+    now += COMPANION_PAUSE_MS;
+    expect(flights.paused('kommun_1287')).toBe(false);
+    expect(flights.skip('kommun_1287')).toEqual(['a']);
+    now += COMPANION_REST_MS;
+    expect(flights.skip('kommun_1287')).toEqual([]);
   });
 });
 
@@ -148,7 +176,7 @@ describe('robot companions (a job takes its tenant’s waiting cases along)', ()
     expect(registers.total()).toBe(4);
   });
 
-  it('leaves a companion whose registers fail as it was, for its own job', async () => {
+  it('leaves a companion whose registers fail to its own job, with the failed fetch logged, and takes no companions for a while', async () => {
     await drain();
     const lead = await waiting();
     const broken = await waiting();
@@ -156,13 +184,32 @@ describe('robot companions (a job takes its tenant’s waiting cases along)', ()
     const batches = new RobotBatches(t.db, { companions });
     expect(await run(deps({ registers: registers.gateway, batches }), '1287', lead.id)).toBe('decided');
     expect(registers.fetches.get(broken.personnummer)).toBe(1);
-    // Untouched: no attempt counted, nothing logged to the case — its own job makes the attempt.
+    // No attempt counted and still queued — its own job makes the attempt — but what was
+    // fetched (here: the failure) is on the case's record, with the read.
     expect(await processing('1287', broken.id)).toEqual({ processing: 'queued', robot_attempts: 0 });
-    expect(await count('register_fetches', broken.id)).toBe(0);
+    expect(
+      await rows('SELECT outcome FROM kommun_1287.register_fetches WHERE application_id = $1', [broken.id]),
+    ).toEqual([{ outcome: 'failed' }]);
+    expect(
+      await rows(
+        `SELECT action, detail FROM kommun_1287.audit_log WHERE object_id = $1 AND action LIKE 'robot.%'`,
+        [broken.id],
+      ),
+    ).toEqual([{ action: 'robot.read_case', detail: { companionOf: lead.id } }]);
     expect(await count('robot_assessments', broken.id)).toBe(0);
     expect(batches.inFlight.companions).toBe(0);
+
+    // The next job of the tenant takes neither the failed case (resting) nor, for a moment,
+    // any other companion (the registers may be down): no repeated failing calls.
+    const next = await waiting();
+    const another = await waiting();
+    expect(await run(deps({ registers: registers.gateway, batches }), '1287', next.id)).toBe('decided');
+    expect(registers.fetches.get(broken.personnummer)).toBe(1);
+    expect((await processing('1287', another.id))?.processing).toBe('queued');
+
     expect(await run(deps({ batches }), '1287', broken.id)).toBe('decided');
     expect(await count('payments', broken.id)).toBe(1);
+    expect(await processing('1287', broken.id)).toEqual({ processing: 'decided', robot_attempts: 1 });
   });
 
   it('makes a job whose case is a companion in flight wait for it — and do the work itself if the companion failed', async () => {
@@ -197,8 +244,13 @@ describe('robot companions (a job takes its tenant’s waiting cases along)', ()
       expect(await count('decisions', c.id)).toBe(1);
       expect(await count('payments', c.id)).toBe(1);
     }
-    // Only the failing case's own attempt is on its record.
-    expect(await count('register_fetches', failing.id)).toBe(1);
+    // Both fetches are on its record: the companion's failed one and its own job's.
+    expect(
+      await rows(
+        'SELECT outcome FROM kommun_1287.register_fetches WHERE application_id = $1 ORDER BY fetched_at',
+        [failing.id],
+      ),
+    ).toEqual([{ outcome: 'failed' }, { outcome: 'ok' }]);
   });
 
   it('takes at most perRead companions', async () => {
@@ -233,12 +285,71 @@ describe('robot companions (a job takes its tenant’s waiting cases along)', ()
     expect(assessed?.reasons.map((r) => r.code)).toContain('rent_change');
   });
 
-  it('takes no companions while at the cap of companions in flight', async () => {
+  it('keeps the companions in flight within the cap, across the pools of a process', async () => {
     await drain();
     const lead = await waiting();
-    const other = await waiting();
-    const batches = new RobotBatches(t.db, { companions: { perRead: 15, inFlight: 0 } });
-    expect(await run(deps({ batches }), '1287', lead.id)).toBe('decided');
-    expect((await processing('1287', other.id))?.processing).toBe('queued');
+    for (let i = 0; i < 5; i += 1) await waiting();
+    let release!: () => void;
+    const hold = new Promise<void>((r) => {
+      release = r;
+    });
+    const registers = countingRegisters({ hold });
+    // Two pools' batches of one worker process share its cases in flight and its budget.
+    const inFlight = new InFlight<RobotResult>();
+    const capped = { perRead: 15, inFlight: 2 };
+    const first = new RobotBatches(t.db, { companions: capped, inFlight });
+    const second = new RobotBatches(t.db, { companions: capped, inFlight });
+    const leading = run(deps({ registers: registers.gateway, batches: first }), '1287', lead.id);
+    await expect.poll(() => registers.total()).toBe(3);
+    expect(inFlight.companions).toBe(2);
+    // A case neither in flight nor taken: its job, through the other pool, takes none along.
+    const [other] = await rows<{ application_id: string }>(
+      `SELECT application_id FROM kommun_1287.applications
+       WHERE processing = 'queued' AND NOT (application_id = ANY($1::uuid[])) LIMIT 1`,
+      [inFlight.skip('kommun_1287')],
+    );
+    const second_ = run(
+      deps({ registers: registers.gateway, batches: second }),
+      '1287',
+      `${other?.application_id}`,
+    );
+    await expect.poll(() => registers.total()).toBe(4);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(registers.total()).toBe(4);
+    release();
+    expect(await Promise.all([leading, second_])).toEqual(['decided', 'decided']);
+    expect(inFlight.companions).toBe(0);
+    const left = await rows(`SELECT 1 FROM kommun_1287.applications WHERE processing = 'queued'`);
+    expect(left).toHaveLength(2);
+  });
+
+  it('finds a household’s earlier waiting month through an index, not by scanning the tenant’s applications', async () => {
+    await drain();
+    const lead = await waiting();
+    // The read as the robot sends it, planned with sequential scans made a last resort.
+    const read = compileRobotRead(t.db, 'kommun_1287', '1287', {
+      ids: [lead.id],
+      skip: [lead.id],
+      limit: 15,
+    });
+    const plan = await t.admin(async (c) => {
+      await c.query('BEGIN');
+      try {
+        await c.query('SET LOCAL enable_seqscan = off');
+        return (await c.query(`EXPLAIN (FORMAT JSON) ${read.sql}`, [...read.parameters])).rows[0]?.[
+          'QUERY PLAN'
+        ];
+      } finally {
+        await c.query('ROLLBACK');
+      }
+    });
+    const guard: { 'Node Type': string; 'Index Cond'?: string }[] = [];
+    const walk = (node: { Alias?: string; Plans?: unknown[] } & Record<string, unknown>) => {
+      if (node.Alias === 'o') guard.push(node as (typeof guard)[number]);
+      for (const child of node.Plans ?? []) walk(child as typeof node);
+    };
+    walk(plan[0].Plan);
+    expect(guard.length).toBeGreaterThan(0);
+    for (const node of guard) expect(node['Index Cond'] ?? '').toContain('household_key');
   });
 });

@@ -395,7 +395,8 @@ describe('batched robot runs (as in a worker)', () => {
     expect(outcomes.slice(5, 8).sort()).toEqual(['already_handled', 'already_handled', 'decided']);
     expect(outcomes.slice(8).sort()).toEqual(['already_handled', 'already_handled', 'manual']);
     // The writes were shared (Trelleborg's first alone, the rest together), and no batch had to
-    // be written again case by case: the copies were kept apart, the moved case simply not claimed.
+    // be written again case by case: the copies waited for the attempt in flight, the moved case
+    // was simply not claimed.
     expect(batches.reads.stats.largest).toBeGreaterThan(1);
     expect(batches.writes.stats.largest).toBeGreaterThanOrEqual(5);
     expect(batches.fallbacks).toEqual({ reads: 0, writes: 0 });
@@ -531,6 +532,71 @@ describe('batched robot runs (as in a worker)', () => {
     expect(await rows('SELECT 1 FROM kommun_1287.payments WHERE application_id = $1', [doomed])).toHaveLength(
       0,
     );
+  });
+
+  it('logs what an attempt fetched when it fails after the register calls (no norm for the month)', async () => {
+    // The riksnorm cannot be had (as for a month of a year with no norm seeded).
+    class NoNorms extends RobotCache {
+      override get<T>(key: string, stamp: string | null, load: () => Promise<T>): Promise<T> {
+        if (key.startsWith('norms:'))
+          return Promise.reject(new DomainError('calculation_failed', 'Riksnorm för 2026 saknas.'));
+        return super.get(key, stamp, load);
+      }
+    }
+    const id = await applied();
+    await expect(assess(id, { cache: new NoNorms() })).rejects.toThrow('Riksnorm');
+    const [state] = await rows<{ processing: string; robot_attempts: number }>(
+      'SELECT processing, robot_attempts FROM kommun_1287.applications WHERE application_id = $1',
+      [id],
+    );
+    expect(state).toEqual({ processing: 'assessing', robot_attempts: 1 });
+    expect(
+      await rows('SELECT outcome FROM kommun_1287.register_fetches WHERE application_id = $1', [id]),
+    ).toEqual([{ outcome: 'ok' }]);
+    expect(
+      (
+        await rows<{ action: string }>(
+          `SELECT action FROM kommun_1287.audit_log WHERE object_id = $1 AND action LIKE 'robot.%' ORDER BY audit_id`,
+          [id],
+        )
+      ).map((r) => r.action),
+    ).toEqual(['robot.read_case', 'robot.fetch_registers']);
+  });
+
+  it('writes a case once when two attempts at it meet in one write batch', async () => {
+    const cache = new RobotCache();
+    expect(await assess(await applied(), { cache })).toBe('decided'); // the tenant's first write runs alone
+    const [twicePerson, oncePerson] = [await appliedBy(), await appliedBy()];
+    const [twice, once] = [twicePerson.id, oncePerson.id];
+    const batches = new RobotBatches(t.db);
+    // Another process's attempt at the same case (its own cases in flight, so it is not held
+    // back here), whose write reaches the same write batcher: the batch must hold the case once.
+    const elsewhere = new RobotBatches(t.db);
+    const meeting = {
+      reads: elsewhere.reads,
+      inFlight: elsewhere.inFlight,
+      writes: batches.writes,
+    } as unknown as RobotBatches;
+    // `once` is released first and written alone (the writer was idle); both attempts at
+    // `twice` then arrive while it is busy and meet in the next batch.
+    const together = gathered(3, { order: [oncePerson.personnummer, twicePerson.personnummer] });
+    const outcomes = await Promise.all([
+      assess(twice, { registers: together, batches, cache }),
+      assess(twice, { registers: together, batches: meeting, cache }),
+      assess(once, { registers: together, batches, cache }),
+    ]);
+    expect(outcomes.slice(0, 2).sort()).toEqual(['already_handled', 'decided']);
+    expect(outcomes[2]).toBe('decided');
+    expect(batches.writes.stats.largest).toBe(2);
+    expect(batches.fallbacks.writes).toBe(0);
+    for (const id of [twice, once]) {
+      expect(await rows('SELECT 1 FROM kommun_1287.decisions WHERE application_id = $1', [id])).toHaveLength(
+        1,
+      );
+      expect(await rows('SELECT 1 FROM kommun_1287.payments WHERE application_id = $1', [id])).toHaveLength(
+        1,
+      );
+    }
   });
 
   it('reads the cases of a failed read batch one by one, and finds an id written in capitals', async () => {

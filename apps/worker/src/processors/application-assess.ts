@@ -1,4 +1,12 @@
-import { type CompanionOptions, RobotBatches, RobotCache, robotGaveUp, runRobot } from '@samverkan/core';
+import {
+  type CompanionOptions,
+  InFlight,
+  RobotBatches,
+  RobotCache,
+  type RobotResult,
+  robotGaveUp,
+  runRobot,
+} from '@samverkan/core';
 import type { RootDb } from '@samverkan/db';
 import type { FinalFailureHook, Processor } from './types.ts';
 
@@ -19,14 +27,16 @@ function cacheFor(db: RootDb): RobotCache {
 /**
  * The robot: register checks, calculation, assessment, then decide / propose / manual (core).
  * Concurrent jobs of one tenant share the robot's read and write statements (group commit), and
- * a job takes the tenant's waiting cases along (companions), per database handle: see RobotBatches.
+ * a job takes the tenant's waiting cases along (companions): see RobotBatches. Batches are per
+ * database handle (pool); the cases in flight and the budget of companions are per worker.
  */
 export function applicationAssessWith(companions: CompanionOptions): Processor<'application.assess'> {
+  const inFlight = new InFlight<RobotResult>();
   const batches = new WeakMap<RootDb, RobotBatches>();
   const batchesFor = (db: RootDb) => {
     let found = batches.get(db);
     if (!found) {
-      found = new RobotBatches(db, { companions });
+      found = new RobotBatches(db, { companions, inFlight });
       batches.set(db, found);
     }
     return found;

@@ -174,12 +174,24 @@ function readCasesQuery(
             AND NOT (q.application_id = ANY(${p.skip}::uuid[]))
             AND NOT EXISTS (SELECT 1 FROM ${table('applications')} o
               WHERE o.household_key = q.household_key AND o.month < q.month
+                -- the household/month index holds exactly these (no draft, no withdrawn)
+                AND o.status NOT IN ('draft', 'withdrawn')
                 AND o.processing IN ('queued', 'assessing'))
           ORDER BY q.due_at LIMIT ${p.limit}::int)))`,
     );
 }
 
 type CaseRow = Awaited<ReturnType<ReturnType<typeof readCasesQuery>['execute']>>[number];
+
+/** The robot's read as it is sent (text and parameters), e.g. to EXPLAIN it for a tenant. */
+export function compileRobotRead(
+  db: RootDb,
+  schema: string,
+  code: string,
+  p: { ids: readonly string[]; skip: readonly string[]; limit: number },
+): CompiledQuery<unknown> {
+  return readCasesQuery(db, schema, code, p).compile();
+}
 
 /** Per tenant: `readCasesQuery` compiled once (see statementTemplate). Bounded by the number of tenants. */
 const readTemplates = new Map<
@@ -286,28 +298,42 @@ export class RobotBatches {
   /** Keyed by schema. */
   readonly writes: Coalescer<RobotWrite, WriteAnswer>;
   readonly fallbacks = { reads: 0, writes: 0 };
-  /** The cases this process is assessing (own cases and companions). */
-  readonly inFlight = new InFlight<RobotResult>();
+  /** The cases this process is assessing (own cases and companions); shared by the process's pools. */
+  readonly inFlight: InFlight<RobotResult>;
   readonly #companions: CompanionOptions;
 
-  constructor(db: RootDb, options: { maxBatch?: number; companions?: CompanionOptions } = {}) {
+  constructor(
+    db: RootDb,
+    options: { maxBatch?: number; companions?: CompanionOptions; inFlight?: InFlight<RobotResult> } = {},
+  ) {
     this.#companions = options.companions ?? { perRead: 0, inFlight: 0 };
+    this.inFlight = options.inFlight ?? new InFlight<RobotResult>();
     /** Reads the cases and companions; the companions are in flight once this returns. */
     const readWithCompanions = async (schema: string, code: string, ids: string[]) => {
-      const limit = Math.max(
-        0,
-        Math.min(this.#companions.perRead, this.#companions.inFlight - this.inFlight.companions),
-      );
-      const found = await readCases(db, schema, code, ids, { limit, skip: this.inFlight.ids(schema) });
-      const asked = new Set(ids);
-      const companions: Companion[] = [];
-      for (const [id, row] of found) {
-        if (asked.has(id)) continue;
-        // Marked before the next read of this tenant runs (the Coalescer starts it right after).
-        const end = this.inFlight.begin(schema, id, true);
-        if (end) companions.push({ row, end });
+      const { perRead, inFlight: cap } = this.#companions;
+      // Reserved before the read, so concurrent reads (of any pool) stay within the cap together.
+      const granted = perRead > 0 && !this.inFlight.paused(schema) ? this.inFlight.reserve(perRead, cap) : 0;
+      let begun = 0;
+      try {
+        const found = await readCases(db, schema, code, ids, {
+          limit: granted,
+          skip: this.inFlight.skip(schema),
+        });
+        const asked = new Set(ids);
+        const companions: Companion[] = [];
+        for (const [id, row] of found) {
+          if (asked.has(id) || begun === granted) continue;
+          // Marked before the next read of this tenant runs (the Coalescer starts it right after).
+          const end = this.inFlight.begin(schema, id, true);
+          if (end) {
+            begun += 1;
+            companions.push({ row, end });
+          }
+        }
+        return { found, companions };
+      } finally {
+        this.inFlight.release(granted - begun);
       }
-      return { found, companions };
     };
     this.reads = new Coalescer(async (_key, items) => {
       const { schema, code } = items[0] as ReadItem;
@@ -463,15 +489,30 @@ function manualRows(
 }
 
 /**
- * An attempt that ends without a result (a register failed, or the result could not be
- * written): the attempt, its register fetches and audit entries are committed on their own, so
- * the case shows what was fetched before the job is retried.
+ * An attempt that ends without a result (a register failed, the calculation could not be made,
+ * or the result could not be written): its register fetches and audit entries are committed on
+ * their own, so the case shows what was fetched before the job is retried — and, unless it was
+ * a companion's attempt (`countsAttempt` false: its own job makes the attempt that counts), the
+ * attempt itself (processing `assessing`, `robot_attempts + 1`).
  */
-async function logAttempt(ctx: Ctx, c: CaseRow, fetches: readonly FetchLog[], audit: AuditEvent[]) {
+async function logAttempt(
+  ctx: Ctx,
+  c: CaseRow,
+  fetches: readonly FetchLog[],
+  audit: AuditEvent[],
+  countsAttempt: boolean,
+) {
   await executeSteps(
     ctx.db,
     [
-      ['claimed', claimStep(ctx, c.applicationId, { processing: 'assessing', status: 'in_progress' })],
+      ...(countsAttempt
+        ? [
+            [
+              'claimed',
+              claimStep(ctx, c.applicationId, { processing: 'assessing', status: 'in_progress' }),
+            ] as const,
+          ]
+        : []),
       ['fetches', insertFromJson(ctx.tenant.schema, 'registerFetches', fetchRows(c.applicationId, fetches))],
       ['audit', auditStep(ctx, [{ events: audit }])],
     ],
@@ -486,13 +527,13 @@ async function logAttempt(ctx: Ctx, c: CaseRow, fetches: readonly FetchLog[], au
  * audit entries (always); and, only if the claim took the case, the assessment and the route —
  * the decision with its payment, a proposal, or the manual queue — with case event,
  * notification and audit entries. If the write fails, the fetches and audit entries are still
- * committed (`logAttempt`; not for a companion, see RobotBatches) before the error goes on; a decision that already exists is
- * "already handled".
+ * committed (`logAttempt`; the attempt counted only if `countsAttempt`) before the error goes on;
+ * a decision that already exists is "already handled".
  */
 async function commitRun(
   ctx: Ctx,
   batches: RobotBatches,
-  logged: boolean,
+  countsAttempt: boolean,
   c: CaseRow,
   fetches: readonly FetchLog[],
   audit: AuditEvent[],
@@ -588,7 +629,7 @@ async function commitRun(
     if (!claimed) return 'already_handled';
     return route.kind === 'decide' ? 'decided' : route.kind === 'propose' ? 'proposed' : 'manual';
   } catch (error) {
-    if (logged) await logAttempt(ctx, c, fetches, audit);
+    await logAttempt(ctx, c, fetches, audit, countsAttempt);
     if (isDecisionExists(error)) return 'already_handled';
     throw error;
   }
@@ -625,7 +666,7 @@ export async function runRobot(
   try {
     const read = await batches.reads.submit(`${schema}|${code}`, { schema, code, applicationId: id });
     companions = (read.companions ?? []).map((companion) =>
-      runCompanion(deps, cache, batches, code, companion, jobId, payload.applicationId),
+      runCompanion(deps, cache, batches, schema, code, companion, jobId, payload.applicationId),
     );
     if (read.batchFailed) {
       deps.log.warn(
@@ -641,22 +682,30 @@ export async function runRobot(
   }
 }
 
-/** A companion's attempt: as its own job's would be, but a failure leaves the case to that job. */
+/**
+ * A companion's attempt: as its own job's would be, but a failure is not counted as an attempt
+ * and leaves the case to that job (and rests it, see InFlight.failed).
+ */
 async function runCompanion(
   deps: RobotDeps,
   cache: RobotCache,
   batches: RobotBatches,
+  schema: string,
   code: string,
   companion: Companion,
   jobId: string,
   companionOf: string,
 ): Promise<void> {
+  const applicationId = companion.row.applicationId;
   let result: RobotResult | undefined;
   try {
     result = await assessCase(deps, cache, batches, code, companion.row, jobId, companionOf);
+    // Its own job will answer `already_handled`; this is where the case's result is logged.
+    deps.log.info({ applicationId, companionOf, result }, 'robot companion assessed');
   } catch (error) {
+    batches.inFlight.failed(schema, applicationId.toLowerCase());
     deps.log.info(
-      { err: error, applicationId: companion.row.applicationId },
+      { err: error, applicationId, companionOf },
       'robot companion not assessed; left to its own job',
     );
   } finally {
@@ -665,8 +714,9 @@ async function runCompanion(
 }
 
 /**
- * Assesses one case read by `readCases`. `companionOf` (the leading job's application) marks a
- * companion: its failures are not logged to the case, since its own job will make the attempt.
+ * Assesses one case read by `readCases` and writes the result. `companionOf` (the leading job's
+ * application) marks a companion: a failed attempt of it is logged to the case (its register
+ * fetches) but not counted, since its own job will make the attempt.
  */
 async function assessCase(
   deps: RobotDeps,
@@ -680,7 +730,6 @@ async function assessCase(
   if (!c || !(ROBOT_STATES as readonly string[]).includes(c.processing)) return 'already_handled';
   const t = await cache.get(`tenant:${code}`, c.platformStamp, () => tenantRef(deps.db, code));
   const ctx = robotCtx(deps, t, jobId);
-  const form = c.form as unknown as ApplicationForm;
   const audit: AuditEvent[] = [
     {
       action: 'robot.read_case',
@@ -690,24 +739,48 @@ async function assessCase(
       ...(companionOf ? { detail: { companionOf } } : {}),
     },
   ];
-  // A companion's failed attempt is not logged: its own job makes (and logs) the attempt.
-  const logged = companionOf === undefined;
-
-  // 1. Residency and register data (SSBTEK), fetched only for what the case needs; each fetch logged to the case.
-  let person: Awaited<ReturnType<RegisterGateway['lookupPerson']>>;
+  const countsAttempt = companionOf === undefined;
+  const fetches: FetchLog[] = [];
+  let outcome: { assessment: AssessmentRow | null; route: Route };
   try {
-    person = await deps.registers.lookupPerson(c.personnummer);
+    outcome = await assess(deps, cache, ctx, c, fetches, audit);
   } catch (error) {
-    if (logged) await logAttempt(ctx, c, [], audit);
+    // Whatever was fetched before the failure stays logged to the case.
+    await logAttempt(ctx, c, fetches, audit, countsAttempt);
     throw error;
   }
+  return commitRun(ctx, batches, countsAttempt, c, fetches, audit, outcome.assessment, outcome.route);
+}
+
+/**
+ * The robot's assessment of a case: register calls (each appended to `fetches`, audited in
+ * `audit`), plan, previous month, calculation, assessment and delegation — what is to be
+ * written, and where the case goes.
+ */
+async function assess(
+  deps: RobotDeps,
+  cache: RobotCache,
+  ctx: Ctx,
+  c: CaseRow,
+  fetches: FetchLog[],
+  audit: AuditEvent[],
+): Promise<{ assessment: AssessmentRow | null; route: Route }> {
+  const t = ctx.tenant;
+  const code = t.code;
+  const form = c.form as unknown as ApplicationForm;
+
+  // 1. Residency and register data (SSBTEK), fetched only for what the case needs; each fetch logged to the case.
+  const person = await deps.registers.lookupPerson(c.personnummer);
   if (!person || person.municipalityCode !== t.code || person.deceased) {
-    return commitRun(ctx, batches, logged, c, [], audit, null, {
-      kind: 'manual',
-      reasons: [
-        { code: 'register_mismatch', text: `Sökanden är enligt folkbokföringen inte bosatt i ${t.name}.` },
-      ],
-    });
+    return {
+      assessment: null,
+      route: {
+        kind: 'manual',
+        reasons: [
+          { code: 'register_mismatch', text: `Sökanden är enligt folkbokföringen inte bosatt i ${t.name}.` },
+        ],
+      },
+    };
   }
   const periods = defaultPeriods(form.month);
   const sources = sourcesFor({
@@ -725,7 +798,6 @@ async function assessCase(
     });
   }
   const responses: { who: string; response: RegisterResponse }[] = [];
-  const fetches: FetchLog[] = [];
   for (const p of people) {
     try {
       const response = await deps.registers.fetch({
@@ -745,7 +817,6 @@ async function assessCase(
         response: null,
         error: String((error as Error).message).slice(0, 500),
       });
-      if (logged) await logAttempt(ctx, c, fetches, audit);
       throw error;
     }
   }
@@ -806,10 +877,13 @@ async function assessCase(
   };
   const manualReasons = assessment.reasons.map((r) => ({ code: r.code, text: r.text }));
   if (assessment.outcome === 'manual') {
-    return commitRun(ctx, batches, logged, c, fetches, audit, assessmentRow, {
-      kind: 'manual',
-      reasons: manualReasons,
-    });
+    return {
+      assessment: assessmentRow,
+      route: {
+        kind: 'manual',
+        reasons: manualReasons,
+      },
+    };
   }
 
   // 4. Delegation: may the robot decide here, or only propose for a named delegate?
@@ -827,46 +901,55 @@ async function assessCase(
   });
 
   if (answer.mode === 'decide') {
-    return commitRun(ctx, batches, logged, c, fetches, audit, assessmentRow, {
-      kind: 'decide',
-      decision: {
-        applicationId: c.applicationId,
-        outcome: assessment.outcome === 'approve' ? 'approved' : 'rejected',
-        amountOre,
-        calculation,
-        reasons: assessment.reasons.map((r) => r.text),
-        decidedBy: {
-          kind: 'robot',
-          id: 'robot',
-          name: 'Automatiserat beslut (beslutsrobot)',
-          employerCode: null,
+    return {
+      assessment: assessmentRow,
+      route: {
+        kind: 'decide',
+        decision: {
+          applicationId: c.applicationId,
+          outcome: assessment.outcome === 'approve' ? 'approved' : 'rejected',
+          amountOre,
+          calculation,
+          reasons: assessment.reasons.map((r) => r.text),
+          decidedBy: {
+            kind: 'robot',
+            id: 'robot',
+            name: 'Automatiserat beslut (beslutsrobot)',
+            employerCode: null,
+          },
+          delegation: { ruleId: answer.rule.ruleId, reference: answer.rule.reference },
+          normVersion: calculation.normVersion,
+          guidelinesVersionId,
+          paymentDay: guidelines.paymentDay,
         },
-        delegation: { ruleId: answer.rule.ruleId, reference: answer.rule.reference },
-        normVersion: calculation.normVersion,
-        guidelinesVersionId,
-        paymentDay: guidelines.paymentDay,
       },
-    });
+    };
   }
   if (answer.mode === 'propose') {
-    return commitRun(ctx, batches, logged, c, fetches, audit, assessmentRow, {
-      kind: 'propose',
-      decisionType,
-      amountOre,
-      normOre: normOf(calculation),
-      proposeRuleId: answer.proposeRule.ruleId,
-    });
-  }
-  return commitRun(ctx, batches, logged, c, fetches, audit, assessmentRow, {
-    kind: 'manual',
-    reasons: [
-      ...manualReasons,
-      {
-        code: 'no_delegation',
-        text: 'Roboten saknar delegation för beslutet och ingen delegat kan signera ett förslag.',
+    return {
+      assessment: assessmentRow,
+      route: {
+        kind: 'propose',
+        decisionType,
+        amountOre,
+        normOre: normOf(calculation),
+        proposeRuleId: answer.proposeRule.ruleId,
       },
-    ],
-  });
+    };
+  }
+  return {
+    assessment: assessmentRow,
+    route: {
+      kind: 'manual',
+      reasons: [
+        ...manualReasons,
+        {
+          code: 'no_delegation',
+          text: 'Roboten saknar delegation för beslutet och ingen delegat kan signera ett förslag.',
+        },
+      ],
+    },
+  };
 }
 
 /** Called when the robot job has exhausted its retries: the case goes to a human, never lost. */
