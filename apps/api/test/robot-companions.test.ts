@@ -323,6 +323,65 @@ describe('robot companions (a job takes its tenant’s waiting cases along)', ()
     expect(left).toHaveLength(2);
   });
 
+  it('leases its companions: another worker process neither takes them along nor starts its own attempt at them', async () => {
+    await drain();
+    const lead = await waiting();
+    const taken = [await waiting(), await waiting()];
+    let release!: () => void;
+    const hold = new Promise<void>((r) => {
+      release = r;
+    });
+    const registers = countingRegisters({ hold });
+    // Two worker processes: each its own cases in flight and its own lease owner.
+    const here = new RobotBatches(t.db, { companions, inFlight: new InFlight<RobotResult>() });
+    const there = new RobotBatches(t.db, { companions, inFlight: new InFlight<RobotResult>() });
+    const leading = run(deps({ registers: registers.gateway, batches: here }), '1287', lead.id);
+    await expect.poll(() => registers.total()).toBe(3);
+    const leases = await rows<{ robot_lease_owner: string }>(
+      `SELECT robot_lease_owner FROM kommun_1287.applications WHERE application_id = ANY($1::uuid[])
+         AND robot_lease_until > now()`,
+      [taken.map((c) => c.id)],
+    );
+    expect(leases).toEqual(taken.map(() => ({ robot_lease_owner: here.inFlight.owner })));
+
+    // A case submitted now, whose job runs in the other process: it takes nothing leased along.
+    const later = await waiting();
+    const laterJob = run(deps({ registers: registers.gateway, batches: there }), '1287', later.id);
+    await expect.poll(() => registers.total()).toBe(4);
+    // The job of a leased case, in the other process, waits for the attempt under way.
+    const ownJob = run(deps({ registers: registers.gateway, batches: there }), '1287', `${taken[0]?.id}`);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(registers.total()).toBe(4);
+    release();
+    expect(await Promise.all([leading, laterJob, ownJob])).toEqual(['decided', 'decided', 'already_handled']);
+    for (const c of [lead, ...taken, later]) {
+      expect(registers.fetches.get(c.personnummer)).toBe(1);
+      expect(await count('decisions', c.id)).toBe(1);
+      expect(await count('payments', c.id)).toBe(1);
+    }
+  });
+
+  it('gives up the lease of a companion that failed, so its own job elsewhere starts at once', async () => {
+    await drain();
+    const lead = await waiting();
+    const broken = await waiting();
+    let calls = 0;
+    const registers = countingRegisters({ fail: (pnr) => pnr === broken.personnummer && ++calls === 1 });
+    const here = new RobotBatches(t.db, { companions, inFlight: new InFlight<RobotResult>() });
+    const there = new RobotBatches(t.db, { companions, inFlight: new InFlight<RobotResult>() });
+    expect(await run(deps({ registers: registers.gateway, batches: here }), '1287', lead.id)).toBe('decided');
+    expect(
+      await rows(
+        `SELECT processing, robot_lease_until FROM kommun_1287.applications WHERE application_id = $1`,
+        [broken.id],
+      ),
+    ).toEqual([{ processing: 'queued', robot_lease_until: null }]);
+    // Within the test's time limit, far below the 30-second lease.
+    expect(await run(deps({ registers: registers.gateway, batches: there }), '1287', broken.id)).toBe(
+      'decided',
+    );
+  });
+
   it('finds a household’s earlier waiting month through an index, not by scanning the tenant’s applications', async () => {
     await drain();
     const lead = await waiting();
@@ -331,6 +390,7 @@ describe('robot companions (a job takes its tenant’s waiting cases along)', ()
       ids: [lead.id],
       skip: [lead.id],
       limit: 15,
+      owner: '00000000-0000-4000-8000-000000000000',
     });
     const plan = await t.admin(async (c) => {
       await c.query('BEGIN');

@@ -1,4 +1,13 @@
-import { Coalescer, RobotBatches, RobotCache, type RobotDeps, robotGaveUp, runRobot } from '@samverkan/core';
+import {
+  Coalescer,
+  InFlight,
+  RobotBatches,
+  RobotCache,
+  type RobotDeps,
+  type RobotResult,
+  robotGaveUp,
+  runRobot,
+} from '@samverkan/core';
 import { DomainError } from '@samverkan/domain';
 import type { RegisterGateway } from '@samverkan/registers';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -569,9 +578,12 @@ describe('batched robot runs (as in a worker)', () => {
     const [twicePerson, oncePerson] = [await appliedBy(), await appliedBy()];
     const [twice, once] = [twicePerson.id, oncePerson.id];
     const batches = new RobotBatches(t.db);
-    // Another process's attempt at the same case (its own cases in flight, so it is not held
-    // back here), whose write reaches the same write batcher: the batch must hold the case once.
-    const elsewhere = new RobotBatches(t.db);
+    // A second attempt at the same case that is neither held back in flight nor by a lease
+    // (its own cases in flight, the same lease owner) and whose write reaches the same write
+    // batcher — which cannot happen in a worker; the batch must still hold the case once.
+    const elsewhere = new RobotBatches(t.db, {
+      inFlight: new InFlight<RobotResult>({ owner: batches.inFlight.owner }),
+    });
     const meeting = {
       reads: elsewhere.reads,
       inFlight: elsewhere.inFlight,

@@ -198,6 +198,9 @@ export interface ApplicationsTable {
   processing: Generated<Processing>;
   manualReasons: Json<{ code: string; text: string }[]>;
   robotAttempts: Generated<number>;
+  /** A worker process that took the case along as a companion, and until when (advisory). */
+  robotLeaseOwner: string | null;
+  robotLeaseUntil: Date | null;
   createdAt: Timestamp;
   updatedAt: Timestamp;
 }

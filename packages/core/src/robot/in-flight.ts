@@ -1,9 +1,20 @@
+import { randomUUID } from 'node:crypto';
+
 interface Flight<O> {
   schema: string;
   companion: boolean;
   done: Promise<O | undefined>;
 }
 
+/**
+ * How long a worker process holds a waiting case it took along as a companion (applications'
+ * robot_lease_*): other processes neither take it along nor assess it for its own job meanwhile.
+ * A companion's attempt takes well under a second; an expired lease (the process died) is
+ * taken over.
+ */
+export const COMPANION_LEASE_S = 30;
+/** How often a job whose case another process has leased looks whether that attempt is done. */
+export const LEASE_POLL_MS = 100;
 /** How long a companion that failed is not taken along again (its own job still runs it). */
 export const COMPANION_REST_MS = 5 * 60_000;
 /** How long a tenant's jobs take no companions after one failed (e.g. SSBTEK is down). */
@@ -28,9 +39,12 @@ export class InFlight<O> {
   readonly #resting = new Map<string, { schema: string; until: number }>();
   readonly #paused = new Map<string, number>();
   readonly #now: () => number;
+  /** This process, as the owner of the leases of its companions (see COMPANION_LEASE_S). */
+  readonly owner: string;
 
-  constructor(options: { now?: () => number } = {}) {
+  constructor(options: { now?: () => number; owner?: string } = {}) {
     this.#now = options.now ?? Date.now;
+    this.owner = options.owner ?? randomUUID();
   }
 
   /** Companion places taken right now: reserved by a read under way, or being assessed. */

@@ -35,7 +35,7 @@ import { type DecisionInput, decisionRows, isDecisionExists } from '../decisions
 import { evaluateIn, loadDelegationContext } from '../delegation/delegation-rules.ts';
 import { normsForMonth } from '../norms/norms-for-month.ts';
 import { Coalescer, type Settled } from './coalescer.ts';
-import { InFlight } from './in-flight.ts';
+import { COMPANION_LEASE_S, InFlight, LEASE_POLL_MS } from './in-flight.ts';
 import { registerFindings } from './register-findings.ts';
 import { RobotCache } from './robot-cache.ts';
 import { type RobotWrite, writeRobotResults } from './robot-write.ts';
@@ -102,16 +102,53 @@ const ROBOT_STATES = ['queued', 'assessing'] as const;
  * waiting for their first robot attempt (`queued`), earliest due first, except those in `skip`
  * (the cases asked for and those this process is assessing) and those whose household has an
  * earlier month still waiting for the robot — that month's decision must be written before
- * this one is compared with it.
+ * this one is compared with it — and those another worker process has leased. The statement
+ * leases (`taken`) the companions and the cases asked for that are still queued to `owner`
+ * (this worker process) for COMPANION_LEASE_S, unless another process holds them; `leasedBy`
+ * is a case's lease as it was before this statement. A lease is advisory (migration 0005).
  */
 function readCasesQuery(
   db: RootDb,
   schema: string,
   code: string,
-  p: { ids: unknown; skip: unknown; limit: unknown },
+  p: { ids: unknown; skip: unknown; limit: unknown; owner: unknown },
 ) {
   const table = (name: string) => sql.id(schema, name);
   return tenant(db, schema)
+    .with('params', (qb) =>
+      qb.selectNoFrom([sql<string[]>`${p.ids}::uuid[]`.as('ids'), sql<string>`${p.owner}::uuid`.as('owner')]),
+    )
+    .with('taken', (qb) =>
+      qb
+        .updateTable('applications as t')
+        .set({
+          robotLeaseOwner: sql`(SELECT owner FROM params)`,
+          robotLeaseUntil: sql`now() + make_interval(secs => ${sql.lit(COMPANION_LEASE_S)})`,
+        })
+        .where(
+          sql<boolean>`(
+            -- the cases asked for, unless another process holds them
+            (t.application_id = ANY((SELECT ids FROM params)::uuid[]) AND t.processing = 'queued'
+              AND (t.robot_lease_until IS NULL OR t.robot_lease_until < now()
+                OR t.robot_lease_owner = (SELECT owner FROM params)))
+            OR t.application_id IN (SELECT q.application_id FROM ${table('applications')} q
+              WHERE q.processing = 'queued'
+                AND q.status IN ('submitted', 'in_progress', 'waiting_for_completion')
+                AND NOT (q.application_id = ANY(${p.skip}::uuid[]))
+                AND (q.robot_lease_until IS NULL OR q.robot_lease_until < now())
+                AND NOT EXISTS (SELECT 1 FROM ${table('applications')} o
+                  WHERE o.household_key = q.household_key AND o.month < q.month
+                    -- the household/month index holds exactly these (no draft, no withdrawn)
+                    AND o.status NOT IN ('draft', 'withdrawn')
+                    AND o.processing IN ('queued', 'assessing'))
+              ORDER BY q.due_at LIMIT ${p.limit}::int
+              FOR UPDATE OF q SKIP LOCKED))
+            -- A lease is advisory: its commit need not wait for the WAL flush (this
+            -- statement's transaction only; evaluated only when a row is leased).
+            AND (SELECT set_config('synchronous_commit', 'off', true)) = 'off'`,
+        )
+        .returning('t.applicationId'),
+    )
     .selectFrom('applications as a')
     .innerJoin('citizens as c', 'c.personId', 'a.personId')
     .select([
@@ -126,6 +163,11 @@ function readCasesQuery(
       'c.givenName',
       'c.familyName',
     ])
+    .select(
+      sql<string | null>`CASE WHEN a.robot_lease_until > now() THEN a.robot_lease_owner::text END`.as(
+        'leasedBy',
+      ),
+    )
     .select((eb) => [
       jsonObjectFrom(
         eb
@@ -166,18 +208,7 @@ function readCasesQuery(
     ])
     .where(
       sql<boolean>`a.application_id = ANY(ARRAY(
-        SELECT unnest(${p.ids}::uuid[])
-        UNION ALL
-        (SELECT q.application_id FROM ${table('applications')} q
-          WHERE q.processing = 'queued'
-            AND q.status IN ('submitted', 'in_progress', 'waiting_for_completion')
-            AND NOT (q.application_id = ANY(${p.skip}::uuid[]))
-            AND NOT EXISTS (SELECT 1 FROM ${table('applications')} o
-              WHERE o.household_key = q.household_key AND o.month < q.month
-                -- the household/month index holds exactly these (no draft, no withdrawn)
-                AND o.status NOT IN ('draft', 'withdrawn')
-                AND o.processing IN ('queued', 'assessing'))
-          ORDER BY q.due_at LIMIT ${p.limit}::int)))`,
+        SELECT unnest((SELECT ids FROM params)) UNION ALL SELECT application_id FROM taken))`,
     );
 }
 
@@ -188,7 +219,7 @@ export function compileRobotRead(
   db: RootDb,
   schema: string,
   code: string,
-  p: { ids: readonly string[]; skip: readonly string[]; limit: number },
+  p: { ids: readonly string[]; skip: readonly string[]; limit: number; owner: string },
 ): CompiledQuery<unknown> {
   return readCasesQuery(db, schema, code, p).compile();
 }
@@ -196,7 +227,7 @@ export function compileRobotRead(
 /** Per tenant: `readCasesQuery` compiled once (see statementTemplate). Bounded by the number of tenants. */
 const readTemplates = new Map<
   string,
-  (values: { ids: unknown; skip: unknown; limit: unknown }) => CompiledQuery<CaseRow>
+  (values: { ids: unknown; skip: unknown; limit: unknown; owner: unknown }) => CompiledQuery<CaseRow>
 >();
 
 /** The cases asked for (`ids`, lower case), plus up to `companions.limit` companions (see readCasesQuery). */
@@ -205,18 +236,24 @@ async function readCases(
   schema: string,
   code: string,
   ids: readonly string[],
-  companions: { limit: number; skip: readonly string[] } = { limit: 0, skip: [] },
+  companions: { limit: number; skip: readonly string[]; owner: string | null } = {
+    limit: 0,
+    skip: [],
+    owner: null,
+  },
 ) {
   const key = `${schema}|${code}`;
   let template = readTemplates.get(key);
   if (!template) {
-    template = statementTemplate(['ids', 'skip', 'limit'], (p) =>
+    template = statementTemplate(['ids', 'skip', 'limit', 'owner'], (p) =>
       readCasesQuery(db, schema, code, p).compile(),
     );
     readTemplates.set(key, template);
   }
   const skip = companions.limit > 0 ? [...ids, ...companions.skip] : [];
-  const { rows } = await db.executeQuery(asPrepared(template({ ids, skip, limit: companions.limit })));
+  const { rows } = await db.executeQuery(
+    asPrepared(template({ ids, skip, limit: companions.limit, owner: companions.owner })),
+  );
   // uuid text from PostgreSQL is lower case; callers look up lower-cased ids.
   return new Map(rows.map((row) => [row.applicationId.toLowerCase(), row]));
 }
@@ -318,6 +355,7 @@ export class RobotBatches {
         const found = await readCases(db, schema, code, ids, {
           limit: granted,
           skip: this.inFlight.skip(schema),
+          owner: this.inFlight.owner,
         });
         const asked = new Set(ids);
         const companions: Companion[] = [];
@@ -491,28 +529,30 @@ function manualRows(
 /**
  * An attempt that ends without a result (a register failed, the calculation could not be made,
  * or the result could not be written): its register fetches and audit entries are committed on
- * their own, so the case shows what was fetched before the job is retried — and, unless it was
- * a companion's attempt (`countsAttempt` false: its own job makes the attempt that counts), the
- * attempt itself (processing `assessing`, `robot_attempts + 1`).
+ * their own, so the case shows what was fetched before the job is retried — and the attempt
+ * itself (processing `assessing`, `robot_attempts + 1`). A companion's attempt (`companionLease`,
+ * the lease owner) is not counted — its own job makes the attempt that counts — and gives up its
+ * lease, so that job, in whichever worker process, starts at once.
  */
 async function logAttempt(
   ctx: Ctx,
   c: CaseRow,
   fetches: readonly FetchLog[],
   audit: AuditEvent[],
-  countsAttempt: boolean,
+  companionLease: string | undefined,
 ) {
+  const applications = sql.id(ctx.tenant.schema, 'applications');
   await executeSteps(
     ctx.db,
     [
-      ...(countsAttempt
-        ? [
-            [
-              'claimed',
-              claimStep(ctx, c.applicationId, { processing: 'assessing', status: 'in_progress' }),
-            ] as const,
-          ]
-        : []),
+      companionLease === undefined
+        ? ['claimed', claimStep(ctx, c.applicationId, { processing: 'assessing', status: 'in_progress' })]
+        : [
+            'lease_ended',
+            sql`UPDATE ${applications} SET robot_lease_until = NULL
+              WHERE application_id = ${c.applicationId} AND robot_lease_owner = ${companionLease}::uuid
+              RETURNING application_id`,
+          ],
       ['fetches', insertFromJson(ctx.tenant.schema, 'registerFetches', fetchRows(c.applicationId, fetches))],
       ['audit', auditStep(ctx, [{ events: audit }])],
     ],
@@ -527,13 +567,13 @@ async function logAttempt(
  * audit entries (always); and, only if the claim took the case, the assessment and the route —
  * the decision with its payment, a proposal, or the manual queue — with case event,
  * notification and audit entries. If the write fails, the fetches and audit entries are still
- * committed (`logAttempt`; the attempt counted only if `countsAttempt`) before the error goes on;
+ * committed (`logAttempt`; a companion's attempt not counted) before the error goes on;
  * a decision that already exists is "already handled".
  */
 async function commitRun(
   ctx: Ctx,
   batches: RobotBatches,
-  countsAttempt: boolean,
+  companionLease: string | undefined,
   c: CaseRow,
   fetches: readonly FetchLog[],
   audit: AuditEvent[],
@@ -629,7 +669,7 @@ async function commitRun(
     if (!claimed) return 'already_handled';
     return route.kind === 'decide' ? 'decided' : route.kind === 'propose' ? 'proposed' : 'manual';
   } catch (error) {
-    await logAttempt(ctx, c, fetches, audit, countsAttempt);
+    await logAttempt(ctx, c, fetches, audit, companionLease);
     if (isDecisionExists(error)) return 'already_handled';
     throw error;
   }
@@ -662,19 +702,30 @@ export async function runRobot(
   }
   const end = batches.inFlight.begin(schema, id, false);
   let result: RobotResult | undefined;
-  let companions: Promise<void>[] = [];
+  const companions: Promise<void>[] = [];
   try {
-    const read = await batches.reads.submit(`${schema}|${code}`, { schema, code, applicationId: id });
-    companions = (read.companions ?? []).map((companion) =>
-      runCompanion(deps, cache, batches, schema, code, companion, jobId, payload.applicationId),
-    );
-    if (read.batchFailed) {
-      deps.log.warn(
-        { err: read.batchFailed.error, batchSize: read.batchFailed.size },
-        'robot read batch failed; its cases were read one by one',
-      );
+    let row: CaseRow | undefined;
+    for (;;) {
+      const read = await batches.reads.submit(`${schema}|${code}`, { schema, code, applicationId: id });
+      for (const companion of read.companions ?? [])
+        companions.push(
+          runCompanion(deps, cache, batches, schema, code, companion, jobId, payload.applicationId),
+        );
+      if (read.batchFailed) {
+        deps.log.warn(
+          { err: read.batchFailed.error, batchSize: read.batchFailed.size },
+          'robot read batch failed; its cases were read one by one',
+        );
+      }
+      row = read.row;
+      // Another worker process took the case along and is assessing it: wait for that attempt
+      // (at most until its lease ends) rather than fetch the person's register data again.
+      const leasedElsewhere =
+        row?.processing === 'queued' && row.leasedBy !== null && row.leasedBy !== batches.inFlight.owner;
+      if (!leasedElsewhere) break;
+      await new Promise((r) => setTimeout(r, LEASE_POLL_MS));
     }
-    result = await assessCase(deps, cache, batches, code, read.row, jobId);
+    result = await assessCase(deps, cache, batches, code, row, jobId);
     return result;
   } finally {
     end?.(result);
@@ -739,17 +790,18 @@ async function assessCase(
       ...(companionOf ? { detail: { companionOf } } : {}),
     },
   ];
-  const countsAttempt = companionOf === undefined;
+  // A companion's attempt is not counted, and its lease ends if it fails (see logAttempt).
+  const companionLease = companionOf === undefined ? undefined : batches.inFlight.owner;
   const fetches: FetchLog[] = [];
   let outcome: { assessment: AssessmentRow | null; route: Route };
   try {
     outcome = await assess(deps, cache, ctx, c, fetches, audit);
   } catch (error) {
     // Whatever was fetched before the failure stays logged to the case.
-    await logAttempt(ctx, c, fetches, audit, countsAttempt);
+    await logAttempt(ctx, c, fetches, audit, companionLease);
     throw error;
   }
-  return commitRun(ctx, batches, countsAttempt, c, fetches, audit, outcome.assessment, outcome.route);
+  return commitRun(ctx, batches, companionLease, c, fetches, audit, outcome.assessment, outcome.route);
 }
 
 /**
