@@ -236,11 +236,8 @@ async function readCases(
   schema: string,
   code: string,
   ids: readonly string[],
-  companions: { limit: number; skip: readonly string[]; owner: string | null } = {
-    limit: 0,
-    skip: [],
-    owner: null,
-  },
+  /** Companions wanted, cases not to take, and the lease owner (this worker process). */
+  companions: { limit: number; skip: readonly string[]; owner: string },
 ) {
   const key = `${schema}|${code}`;
   let template = readTemplates.get(key);
@@ -377,7 +374,11 @@ export class RobotBatches {
       const { schema, code } = items[0] as ReadItem;
       const ids = items.map((i) => i.applicationId.toLowerCase());
       const alone = (id: string) =>
-        settle<ReadAnswer>(readCases(db, schema, code, [id]).then((found) => ({ row: found.get(id) })));
+        settle<ReadAnswer>(
+          readCases(db, schema, code, [id], { limit: 0, skip: [], owner: this.inFlight.owner }).then(
+            (found) => ({ row: found.get(id) }),
+          ),
+        );
       try {
         const { found, companions } = await readWithCompanions(schema, code, ids);
         return ids.map((id, i) => ({
